@@ -1,0 +1,77 @@
+package mm.api.frame;
+
+import mm.api.machine.Zone;
+import mm.api.subsystem.Subsystem;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The page allocator: hands out and takes back blocks of 2<sup>order</sup> contiguous page
+ * frames (mm/page_alloc.c). The reference implementation is the buddy allocator ({@code mm.buddy}).
+ *
+ * <p>Every allocation is recorded in the machine's frame table (the head frame's reference count
+ * and order), so that another implementation can take over. Allocation walks the zonelist of the
+ * preferred node, checks each zone's watermark and lowmem reserve, and returns {@link #NO_PAGE}
+ * when it cannot be satisfied; calls with a bad argument throw {@link IllegalArgumentException}
+ * and change nothing.
+ *
+ * <p>Hand-over keys: none; everything an allocator needs is in the frame table once its per-CPU
+ * caches are drained.
+ */
+@ProviderType
+public interface FrameAllocator extends Subsystem {
+
+    /** The contract's name, the value of {@link Subsystem#PROP_CONTRACT}. */
+    String CONTRACT = "FrameAllocator";
+
+    /** MAX_PAGE_ORDER: the largest block is 2<sup>10</sup> pages (4 MiB). */
+    int MAX_PAGE_ORDER = 10;
+    /** NR_PAGE_ORDERS. */
+    int NR_PAGE_ORDERS = MAX_PAGE_ORDER + 1;
+    /** PAGE_ALLOC_COSTLY_ORDER: orders above it are "costly" and not retried hard. */
+    int PAGE_ALLOC_COSTLY_ORDER = 3;
+    /** What an allocation returns when it fails (the kernel's NULL page). */
+    long NO_PAGE = -1;
+
+    /**
+     * Allocates 2<sup>order</sup> contiguous frames on the current CPU's node
+     * ({@code alloc_pages}, {@code __alloc_pages_noprof}).
+     *
+     * @param gfp GFP flags ({@link Gfp})
+     * @param order 0 to {@link #MAX_PAGE_ORDER}
+     * @return the first pfn, or {@link #NO_PAGE} if the request cannot be satisfied
+     * @throws IllegalArgumentException for an order out of range or invalid flags
+     */
+    long allocPages(int gfp, int order);
+
+    /**
+     * Allocates on a preferred node ({@code alloc_pages_node}); other nodes are used as fallback
+     * unless {@link Gfp#__GFP_THISNODE} is given.
+     *
+     * @throws IllegalArgumentException for an unknown node, an order out of range or invalid flags
+     */
+    long allocPagesNode(int nid, int gfp, int order);
+
+    /**
+     * Frees a block ({@code __free_pages}). The block must have been allocated with this order and
+     * not freed since.
+     *
+     * @throws IllegalArgumentException for a pfn that is not the head of an allocated block of this
+     *     order (never allocated, already freed, reserved, a tail frame, another order)
+     */
+    void freePages(long pfn, int order);
+
+    /**
+     * The number of free blocks of an order in a zone ({@code zone->free_area[order].nr_free}), as
+     * /proc/buddyinfo prints it.
+     */
+    long nrFree(Zone zone, int order);
+
+    /**
+     * The number of free blocks of an order and migratetype in a zone (the length of
+     * {@code free_area[order].free_list[migratetype]}), as /proc/pagetypeinfo prints it.
+     */
+    long nrFree(Zone zone, int order, int migratetype);
+
+    /** Returns every frame held in per-CPU lists to the zones ({@code drain_all_pages}). */
+    void drainAllPages();
+}

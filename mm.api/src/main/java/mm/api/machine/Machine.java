@@ -1,0 +1,111 @@
+package mm.api.machine;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The simulated machine, booted: nodes and zones sized by the kernel's rules, the frame table,
+ * what memblock reserved, the physical resource tree, the CPUs and the clock. Published as an
+ * OSGi service by {@code mm.hw} once boot has handed the free memory to the frame table
+ * ({@code memblock_free_all}); the active frame allocator builds its free lists from there.
+ */
+@ProviderType
+public interface Machine {
+
+    /** pageblock_order: min(HPAGE_PMD_ORDER, MAX_PAGE_ORDER) = 9 with 4 KiB pages. */
+    int PAGEBLOCK_ORDER = 9;
+    /** pageblock_nr_pages. */
+    int PAGEBLOCK_NR_PAGES = 1 << PAGEBLOCK_ORDER;
+    /** PAGE_SHIFT. */
+    int PAGE_SHIFT = MachineConfig.PAGE_SHIFT;
+    /** PAGE_SIZE. */
+    long PAGE_SIZE = MachineConfig.PAGE_SIZE;
+    /** NUMA_NO_NODE. */
+    int NUMA_NO_NODE = -1;
+
+    /** The configuration the machine booted with. */
+    MachineConfig config();
+
+    /** The nodes, by id. */
+    List<Node> nodes();
+
+    /** The node with this id. */
+    default Node node(int nid) {
+        return nodes().get(nid);
+    }
+
+    /** Every zone of every node, node by node and by zone index, empty zones included. */
+    List<Zone> zones();
+
+    /** A zone of a node. */
+    default Zone zone(int nid, ZoneType type) {
+        return node(nid).zone(type);
+    }
+
+    /** The zone a frame belongs to ({@code page_zone}). */
+    Zone zoneOfPfn(long pfn);
+
+    /**
+     * The fallback zonelist of a node ({@code ZONELIST_FALLBACK}, built by {@code build_zonelists}):
+     * its managed zones from the highest index down, then those of the other nodes by distance.
+     */
+    List<Zone> zonelist(int nid);
+
+    /** The frame table. */
+    FrameTable frames();
+
+    /** What memblock knew at the end of boot. */
+    Memblock memblock();
+
+    /** The top level of the physical resource tree (/proc/iomem). */
+    List<IomemResource> iomem();
+
+    /** Figures the architecture's boot code leaves behind (direct map page sizes, vmalloc size, per-CPU area). */
+    ArchInfo archInfo();
+
+    /** The simulated clock. */
+    SimClock clock();
+
+    /** The number of CPUs ({@code num_online_cpus}). */
+    default int cpuCount() {
+        return config().cpus();
+    }
+
+    /** The node of a CPU ({@code cpu_to_node}). */
+    int cpuToNode(int cpu);
+
+    /** The simulated CPU the calling thread runs on ({@code smp_processor_id}); 0 unless set by {@link #runOn}. */
+    int currentCpu();
+
+    /** Runs work on a simulated CPU: {@link #currentCpu()} answers {@code cpu} inside it. */
+    <T> T runOn(int cpu, Supplier<T> work);
+
+    /** Pages managed by the page allocator, all zones ({@code totalram_pages}): MemTotal. */
+    long totalramPages();
+
+    /**
+     * Pages the allocator keeps back from user space ({@code totalreserve_pages}, set by
+     * {@code calculate_totalreserve_pages}): per zone the largest lowmem_reserve plus the high
+     * watermark, capped at its managed pages.
+     */
+    long totalreservePages();
+
+    /** A global counter, summed over nodes ({@code global_node_page_state}). */
+    default long nodeState(NodeStat item) {
+        long sum = 0;
+        for (Node n : nodes()) {
+            sum += n.state(item);
+        }
+        return sum;
+    }
+
+    /** A global counter, summed over zones ({@code global_zone_page_state}). */
+    default long zoneState(ZoneStat item) {
+        long sum = 0;
+        for (Zone z : zones()) {
+            sum += z.state(item);
+        }
+        return sum;
+    }
+}

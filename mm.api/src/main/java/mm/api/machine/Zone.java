@@ -1,0 +1,88 @@
+package mm.api.machine;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A memory zone of a node: the kernel's {@code struct zone} (include/linux/mmzone.h). The machine
+ * sizes it at boot and owns its watermarks and counters; the active frame allocator keeps the free
+ * counters up to date as it hands out and takes back frames, like the kernel's page allocator
+ * updates {@code vm_stat}.
+ */
+@ProviderType
+public interface Zone {
+
+    /** The node this zone belongs to ({@code zone_to_nid}). */
+    int nid();
+
+    /** The zone type; its ordinal is the zone index ({@code zone_idx}). */
+    ZoneType type();
+
+    /** The name /proc/zoneinfo prints ({@code DMA}, {@code DMA32}, {@code Normal}...). */
+    default String name() {
+        return type().kernelName();
+    }
+
+    /** The first pfn of the zone ({@code zone_start_pfn}); 0 for an empty zone. */
+    long startPfn();
+
+    /** One past the last pfn ({@code zone_end_pfn}). */
+    default long endPfn() {
+        return startPfn() + spannedPages();
+    }
+
+    /** True if the pfn lies in the zone's span. */
+    default boolean spans(long pfn) {
+        return pfn >= startPfn() && pfn < endPfn();
+    }
+
+    /** Pages between the first and last pfn, holes included ({@code spanned_pages}). */
+    long spannedPages();
+
+    /** Pages of RAM in the span ({@code present_pages}). */
+    long presentPages();
+
+    /** Pages handed to the page allocator ({@code zone_managed_pages}): present minus reserved. */
+    long managedPages();
+
+    /** True if the zone has managed pages ({@code populated_zone} counts present pages; see the kernel). */
+    default boolean populated() {
+        return presentPages() > 0;
+    }
+
+    /** True if the zone has managed pages ({@code managed_zone}). */
+    default boolean managed() {
+        return managedPages() > 0;
+    }
+
+    /**
+     * A watermark in pages including the current boost ({@code min_wmark_pages} and friends:
+     * {@code _watermark[w] + watermark_boost}).
+     */
+    long watermark(Watermark w);
+
+    /** A watermark without the boost ({@code zone->_watermark[w]}). */
+    long rawWatermark(Watermark w);
+
+    /** The temporary boost added to every watermark ({@code zone->watermark_boost}). */
+    long watermarkBoost();
+
+    /** Sets the boost ({@code boost_watermark} raises it, kswapd clears it). */
+    void setWatermarkBoost(long pages);
+
+    /**
+     * Pages this zone keeps back from allocations that could have used a higher zone
+     * ({@code zone->lowmem_reserve[highestZoneIdx]}): {@code protection} in /proc/zoneinfo.
+     */
+    long lowmemReserve(int highestZoneIdx);
+
+    /** A zone counter ({@code zone_page_state}). */
+    long state(ZoneStat item);
+
+    /** Adds to a zone counter ({@code __mod_zone_page_state}); the frame allocator calls it. */
+    void modState(ZoneStat item, long delta);
+
+    /** Free pages ({@code zone_page_state(zone, NR_FREE_PAGES)}). */
+    default long freePages() {
+        return state(ZoneStat.NR_FREE_PAGES);
+    }
+}

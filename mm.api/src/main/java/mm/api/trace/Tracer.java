@@ -1,0 +1,26 @@
+package mm.api.trace;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The tracing facility: the simulator's /sys/kernel/tracing (kernel/trace/). */
+@ProviderType
+public interface Tracer {
+
+    /** The tracepoint {@code system:event} ({@code kmem:mm_page_alloc}), created on first use. */
+    Tracepoint tracepoint(String system, String event);
+
+    /** Every known event as {@code system:event}. */
+    List<String> events();
+
+    /**
+     * Enables or disables the events matching a pattern, like writing to {@code set_event}:
+     * {@code kmem:mm_page_alloc}, {@code kmem:*}, {@code *:*}.
+     *
+     * @return how many events matched
+     */
+    int setEnabled(String pattern, boolean enabled);
+
+    /** Receives every record emitted from now on, until the returned handle is closed. */
+    AutoCloseable addSink(TraceSink sink);
+}

@@ -1,0 +1,319 @@
+package mm.hw.boot;
+
+import java.util.ArrayList;
+import java.util.List;
+import mm.api.machine.ArchInfo;
+import mm.api.machine.Arch;
+import mm.api.machine.IomemResource;
+import mm.api.machine.MachineConfig;
+import mm.api.machine.MemblockRegion;
+import mm.api.machine.MigrateType;
+import mm.api.machine.PageFlags;
+import mm.api.machine.ZoneType;
+import mm.hw.memblock.MemblockAllocator;
+import mm.hw.memmap.MemMap;
+import mm.hw.zone.NodeImpl;
+import mm.hw.zone.VmTunables;
+import mm.hw.zone.ZoneImpl;
+import mm.hw.zone.ZoneWatermarks;
+
+/**
+ * The memory part of booting, in the kernel's order: the firmware map goes to memblock
+ * ({@code e820__memblock_setup}), early reservations, NUMA node assignment
+ * ({@code memblock_set_node}), the memmap ({@code sparse_init}) and per-CPU area from memblock,
+ * zone sizing ({@code free_area_init}), frame table initialisation ({@code memmap_init}), the hand
+ * over of free memory to the page allocator ({@code memblock_free_all}) and the watermarks
+ * ({@code init_per_zone_wmark_min}).
+ *
+ * <p>After {@code memblock_free_all} every free frame has {@code PG_reserved} clear and a zero
+ * reference count, and the zones know their managed pages; the frame allocator builds its free
+ * lists from the frame table when it adopts the machine.
+ */
+public final class BootSequence {
+
+    /** Bytes of {@code struct page} for one 128 MiB section: 32768 pages of 64 bytes. */
+    static final long SECTION_MAP_SIZE = 2L << 20;
+    /** SECTION_SIZE_BITS. */
+    static final int SECTION_SIZE_BITS = 27;
+    /** The per-CPU first chunk reserved for each CPU. */
+    static final long PCPU_UNIT_SIZE = 256L << 10;
+    /** __pa(MAX_DMA_ADDRESS): early allocations try to stay above ZONE_DMA. */
+    static final long MAX_DMA_ADDRESS = 16L << 20;
+    /** MAX_ORDER_NR_PAGES: ZONE_MOVABLE starts on this boundary. */
+    static final long MAX_ORDER_NR_PAGES = 1024;
+
+    /** What boot produced. */
+    public record Booted(MachineConfig config, MemblockAllocator memblock, MemMap memMap, List<NodeImpl> nodes,
+            List<IomemResource> iomem, ArchInfo archInfo, ZoneWatermarks watermarks, int[] cpuToNode) {
+    }
+
+    private BootSequence() {
+    }
+
+    /** Boots a machine. */
+    public static Booted boot(MachineConfig cfg) {
+        ArchLayout layout = cfg.arch() == Arch.X86_64 ? X86Layout.build(cfg) : Arm64Layout.build(cfg);
+        MemblockAllocator mb = new MemblockAllocator();
+        for (long[] r : layout.ram()) {
+            mb.memblockAdd(r[0], r[1] - r[0]);
+        }
+        for (long[] r : layout.earlyReserved()) {
+            mb.memblockReserve(r[0], r[1] - r[0]);
+        }
+        mb.setCurrentLimit(mb.endOfDram());
+        mb.allowResize();
+
+        int[] cpuToNode = new int[cfg.cpus()];
+        for (int c = 0; c < cfg.cpus(); c++) {
+            cpuToNode[c] = (int) ((long) c * cfg.nodes() / cfg.cpus());
+        }
+        long[] nodeEnd = assignNodes(mb, cfg);
+
+        long firstPfn = layout.firstPfn();
+        long maxPfn = mb.endOfDram() >>> 12;
+        MemMap memMap = new MemMap(firstPfn, maxPfn);
+        for (MemblockRegion r : mb.memory()) {
+            for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
+                memMap.markSectionPresent(Math.max(firstPfn, s << (SECTION_SIZE_BITS - 12)));
+            }
+        }
+
+        long percpuBytes = 0;
+        List<NodeImpl> nodes = new ArrayList<>();
+        for (int nid = 0; nid < cfg.nodes(); nid++) {
+            List<Integer> cpus = new ArrayList<>();
+            for (int c = 0; c < cfg.cpus(); c++) {
+                if (cpuToNode[c] == nid) {
+                    cpus.add(c);
+                }
+            }
+            nodes.add(new NodeImpl(nid, cpus.stream().mapToInt(Integer::intValue).toArray()));
+            // sparse_init → sparse_buffer_init: the node's memmap in one allocation, on the node
+            long sections = presentSections(mb, nid);
+            long memmap = mb.memblockAllocExactNidRaw(sections * SECTION_MAP_SIZE, SECTION_MAP_SIZE, MAX_DMA_ADDRESS,
+                    MemblockAllocator.MEMBLOCK_ALLOC_ACCESSIBLE, nid);
+            if (memmap == 0) {
+                throw new IllegalStateException("boot: no memory for node " + nid + "'s memmap");
+            }
+            // pcpu_embed_first_chunk: one unit per CPU of the node
+            if (!cpus.isEmpty()) {
+                long size = cpus.size() * PCPU_UNIT_SIZE;
+                if (mb.memblockAllocTryNid(size, 4096, MAX_DMA_ADDRESS, MemblockAllocator.MEMBLOCK_ALLOC_ACCESSIBLE, nid) == 0) {
+                    throw new IllegalStateException("boot: no memory for node " + nid + "'s per-CPU area");
+                }
+                percpuBytes += size;
+            }
+        }
+
+        sizeZones(mb, layout, cfg, nodes, nodeEnd);
+        memmapInit(mb, memMap, nodes);
+        memblockFreeAll(mb, memMap, nodes);
+
+        ZoneWatermarks wm = new ZoneWatermarks(nodes, cfg.cpus(), new VmTunables());
+        wm.initPerZoneWmarkMin();
+        return new Booted(cfg, mb, memMap, List.copyOf(nodes), layout.iomem(), layout.archInfo(percpuBytes >> 10), wm,
+                cpuToNode);
+    }
+
+    /**
+     * Splits RAM between the nodes by address, in 128 MiB sections, each node getting about the
+     * same amount (like {@code numa=fake=N}), and records it with {@code memblock_set_node}.
+     *
+     * @return the end address of each node
+     */
+    private static long[] assignNodes(MemblockAllocator mb, MachineConfig cfg) {
+        List<MemblockRegion> mem = mb.memory();
+        long total = mb.memorySize();
+        long[] nodeEnd = new long[cfg.nodes()];
+        long section = 1L << SECTION_SIZE_BITS;
+        long prev = 0;
+        for (int nid = 0; nid < cfg.nodes(); nid++) {
+            long end;
+            if (nid == cfg.nodes() - 1) {
+                end = mb.endOfDram();
+            } else {
+                long target = total * (nid + 1) / cfg.nodes();
+                end = addressWithRamBelow(mem, target);
+                end = (end + section - 1) / section * section;
+            }
+            mb.memblockSetNode(prev, end - prev, false, nid);
+            nodeEnd[nid] = end;
+            prev = end;
+        }
+        return nodeEnd;
+    }
+
+    private static long addressWithRamBelow(List<MemblockRegion> mem, long bytes) {
+        long seen = 0;
+        for (MemblockRegion r : mem) {
+            if (seen + r.size() >= bytes) {
+                return r.base() + (bytes - seen);
+            }
+            seen += r.size();
+        }
+        return mem.get(mem.size() - 1).end();
+    }
+
+    private static long presentSections(MemblockAllocator mb, int nid) {
+        long count = 0;
+        long last = -1;
+        for (MemblockRegion r : mb.memory()) {
+            if (r.nid() != nid) {
+                continue;
+            }
+            for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
+                if (s != last) {
+                    count++;
+                    last = s;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Pages of memory regions of a node within [startPfn, endPfn) (PFN_UP of bases, PFN_DOWN of ends). */
+    private static long presentPages(MemblockAllocator mb, int nid, long startPfn, long endPfn) {
+        long n = 0;
+        for (MemblockRegion r : mb.memory()) {
+            if (r.nid() != nid) {
+                continue;
+            }
+            long s = Math.max(startPfn, (r.base() + 4095) >>> 12);
+            long e = Math.min(endPfn, r.end() >>> 12);
+            if (e > s) {
+                n += e - s;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@code free_area_init}: zone ranges from the architecture's limits, clipped to each node;
+     * ZONE_MOVABLE taken from the top of each node when configured.
+     */
+    private static void sizeZones(MemblockAllocator mb, ArchLayout layout, MachineConfig cfg, List<NodeImpl> nodes,
+            long[] nodeEndAddr) {
+        long lowest = (mb.startOfDram() + 4095) >>> 12;
+        long maxPfn = mb.endOfDram() >>> 12;
+        long[] low = new long[3];
+        long[] high = new long[3];
+        long start = lowest;
+        long[] limits = {layout.maxZonePfn()[0], layout.maxZonePfn()[1], maxPfn};
+        for (int i = 0; i < 3; i++) {
+            low[i] = start;
+            high[i] = Math.max(limits[i], start);
+            start = high[i];
+        }
+        for (NodeImpl node : nodes) {
+            int nid = node.id();
+            long nodeStart = Long.MAX_VALUE;
+            long nodeEnd = 0;
+            for (MemblockRegion r : mb.memory()) {
+                if (r.nid() == nid) {
+                    nodeStart = Math.min(nodeStart, (r.base() + 4095) >>> 12);
+                    nodeEnd = Math.max(nodeEnd, r.end() >>> 12);
+                }
+            }
+            if (nodeEnd == 0) {
+                throw new IllegalStateException("boot: node " + nid + " has no memory");
+            }
+            long movablePages = cfg.movableBytes() >>> 12;
+            long movableStart = nodeEnd;
+            if (movablePages > 0) {
+                movableStart = (nodeEnd - movablePages) / MAX_ORDER_NR_PAGES * MAX_ORDER_NR_PAGES;
+            }
+            long nodePresent = 0;
+            for (int i = 0; i < 3; i++) {
+                long zs = clamp(nodeStart, low[i], high[i]);
+                long ze = clamp(nodeEnd, low[i], high[i]);
+                ze = Math.min(ze, Math.max(zs, movableStart));
+                ZoneImpl z = node.zoneImpl(ZoneType.of(i));
+                if (ze > zs) {
+                    long present = presentPages(mb, nid, zs, ze);
+                    z.setSpan(zs, ze - zs, present);
+                    nodePresent += present;
+                }
+            }
+            if (movablePages > 0) {
+                ZoneImpl normal = node.zoneImpl(ZoneType.NORMAL);
+                if (normal.spannedPages() == 0 || movableStart < normal.startPfn()) {
+                    throw new IllegalArgumentException("movable memory " + MachineConfig.formatSize(cfg.movableBytes())
+                            + " does not fit in node " + nid + "'s ZONE_NORMAL");
+                }
+                long present = presentPages(mb, nid, movableStart, nodeEnd);
+                node.zoneImpl(ZoneType.MOVABLE).setSpan(movableStart, nodeEnd - movableStart, present);
+                nodePresent += present;
+            }
+            node.setSpan(nodeStart, nodeEnd - nodeStart, nodePresent);
+        }
+    }
+
+    private static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(v, hi));
+    }
+
+    /**
+     * {@code memmap_init}: every frame starts reserved with one reference ({@code __init_single_page},
+     * {@code init_unavailable_range}) and linked to its zone and node; the first frame of each
+     * pageblock inside a zone's memory marks the block MIGRATE_MOVABLE ({@code memmap_init_range}).
+     */
+    private static void memmapInit(MemblockAllocator mb, MemMap mm, List<NodeImpl> nodes) {
+        for (long pfn = mm.startPfn(); pfn < mm.endPfn(); pfn++) {
+            mm.set(pfn, PageFlags.PG_reserved);
+            mm.setRefcount(pfn, 1);
+        }
+        for (NodeImpl node : nodes) {
+            for (ZoneImpl z : node.zoneImpls()) {
+                if (z.spannedPages() == 0) {
+                    continue;
+                }
+                for (long pfn = z.startPfn(); pfn < z.endPfn(); pfn++) {
+                    mm.setLinks(pfn, z.type().ordinal(), node.id());
+                }
+                for (MemblockRegion r : mb.memory()) {
+                    if (r.nid() != node.id()) {
+                        continue;
+                    }
+                    long s = Math.max(z.startPfn(), (r.base() + 4095) >>> 12);
+                    long e = Math.min(z.endPfn(), r.end() >>> 12);
+                    for (long pfn = (s + 511) & ~511L; pfn < e; pfn += 512) {
+                        mm.setPageblockMigratetype(pfn, MigrateType.MOVABLE.ordinal());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code memblock_free_all}: reserved regions get their node ({@code memmap_init_reserved_pages}),
+     * then every free range is released page by page ({@code __free_pages_core}: PG_reserved
+     * cleared, count 0, managed pages counted).
+     */
+    private static void memblockFreeAll(MemblockAllocator mb, MemMap mm, List<NodeImpl> nodes) {
+        for (MemblockRegion r : mb.memory()) {
+            mb.memblockSetNode(r.base(), r.size(), true, r.nid());
+        }
+        for (MemblockAllocator.FreeRange r : mb.freeRanges(MemblockAllocator.NUMA_NO_NODE, MemblockRegion.MEMBLOCK_NONE)) {
+            long s = (r.start() + 4095) >>> 12;
+            long e = r.end() >>> 12;
+            ZoneImpl zone = null;
+            long counted = 0;
+            for (long pfn = s; pfn < e; pfn++) {
+                mm.clear(pfn, PageFlags.PG_reserved);
+                mm.setRefcount(pfn, 0);
+                ZoneImpl z = nodes.get(mm.nid(pfn)).zoneImpl(ZoneType.of(mm.zoneIndex(pfn)));
+                if (z != zone) {
+                    if (zone != null) {
+                        zone.adjustManagedPages(counted);
+                    }
+                    zone = z;
+                    counted = 0;
+                }
+                counted++;
+            }
+            if (zone != null) {
+                zone.adjustManagedPages(counted);
+            }
+        }
+    }
+}

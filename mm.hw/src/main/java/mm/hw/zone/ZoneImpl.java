@@ -1,0 +1,162 @@
+package mm.hw.zone;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import mm.api.machine.Watermark;
+import mm.api.machine.Zone;
+import mm.api.machine.ZoneStat;
+import mm.api.machine.ZoneType;
+
+/**
+ * A zone ({@code struct zone}): its span, present and managed pages, watermarks, lowmem reserve,
+ * counters, and the per-CPU pageset limits derived from its watermarks.
+ */
+public final class ZoneImpl implements Zone {
+
+    private final int nid;
+    private final ZoneType type;
+    private long startPfn;
+    private long spannedPages;
+    private long presentPages;
+    private volatile long managedPages;
+    private final long[] watermark = new long[Watermark.NR_WMARK];
+    private volatile long watermarkBoost;
+    private final long[] lowmemReserve = new long[ZoneType.MAX_NR_ZONES];
+    private final AtomicLongArray stats = new AtomicLongArray(ZoneStat.COUNT);
+    private int pagesetBatch = 1;
+    private int pagesetHighMin;
+    private int pagesetHighMax;
+    private int statThreshold;
+
+    /** An empty zone of a node. */
+    public ZoneImpl(int nid, ZoneType type) {
+        this.nid = nid;
+        this.type = type;
+    }
+
+    /** Sets the span and present pages ({@code zone_init_internals}, {@code calculate_node_totalpages}). */
+    public void setSpan(long start, long spanned, long present) {
+        this.startPfn = start;
+        this.spannedPages = spanned;
+        this.presentPages = present;
+    }
+
+    @Override
+    public int nid() {
+        return nid;
+    }
+
+    @Override
+    public ZoneType type() {
+        return type;
+    }
+
+    @Override
+    public long startPfn() {
+        return startPfn;
+    }
+
+    @Override
+    public long spannedPages() {
+        return spannedPages;
+    }
+
+    @Override
+    public long presentPages() {
+        return presentPages;
+    }
+
+    @Override
+    public long managedPages() {
+        return managedPages;
+    }
+
+    /** {@code adjust_managed_page_count}; memblock_free_all adds every page it frees. */
+    public void adjustManagedPages(long delta) {
+        managedPages += delta;
+    }
+
+    @Override
+    public long watermark(Watermark w) {
+        return watermark[w.ordinal()] + watermarkBoost;
+    }
+
+    @Override
+    public long rawWatermark(Watermark w) {
+        return watermark[w.ordinal()];
+    }
+
+    /** Sets {@code _watermark[w]}. */
+    public void setRawWatermark(Watermark w, long pages) {
+        watermark[w.ordinal()] = pages;
+    }
+
+    @Override
+    public long watermarkBoost() {
+        return watermarkBoost;
+    }
+
+    @Override
+    public void setWatermarkBoost(long pages) {
+        if (pages < 0) {
+            throw new IllegalArgumentException("watermark boost " + pages + " is negative");
+        }
+        watermarkBoost = pages;
+    }
+
+    @Override
+    public long lowmemReserve(int highestZoneIdx) {
+        return lowmemReserve[highestZoneIdx];
+    }
+
+    /** Sets {@code lowmem_reserve[j]}. */
+    public void setLowmemReserve(int j, long pages) {
+        lowmemReserve[j] = pages;
+    }
+
+    @Override
+    public long state(ZoneStat item) {
+        return stats.get(item.ordinal());
+    }
+
+    @Override
+    public void modState(ZoneStat item, long delta) {
+        stats.getAndAdd(item.ordinal(), delta);
+    }
+
+    /** {@code zone->pageset_batch}: the per-CPU list batch ({@code zone_batchsize}, at least 1). */
+    public int pagesetBatch() {
+        return pagesetBatch;
+    }
+
+    /** {@code zone->pageset_high_min}. */
+    public int pagesetHighMin() {
+        return pagesetHighMin;
+    }
+
+    /** {@code zone->pageset_high_max}. */
+    public int pagesetHighMax() {
+        return pagesetHighMax;
+    }
+
+    /** Sets the per-CPU pageset limits ({@code zone_set_pageset_high_and_batch}). */
+    public void setPageset(int batch, int highMin, int highMax) {
+        this.pagesetBatch = batch;
+        this.pagesetHighMin = highMin;
+        this.pagesetHighMax = highMax;
+    }
+
+    /** The per-CPU counter drift threshold ({@code stat_threshold}). */
+    public int statThreshold() {
+        return statThreshold;
+    }
+
+    /** Sets the per-CPU counter drift threshold. */
+    public void setStatThreshold(int threshold) {
+        this.statThreshold = threshold;
+    }
+
+    @Override
+    public String toString() {
+        return "Node " + nid + ", zone " + type.kernelName();
+    }
+}
