@@ -66,8 +66,16 @@ public interface Zone {
     /** The temporary boost added to every watermark ({@code zone->watermark_boost}). */
     long watermarkBoost();
 
-    /** Sets the boost ({@code boost_watermark} raises it, kswapd clears it). */
+    /** Sets the boost (kswapd clears it once it has reclaimed it). */
     void setWatermarkBoost(long pages);
+
+    /**
+     * Raises the boost after a fragmenting fallback ({@code boost_watermark}): by one pageblock, up
+     * to {@code vm.watermark_boost_factor} of the high watermark.
+     *
+     * @return false if boosting is off ({@code watermark_boost_factor} 0) or the zone is too small
+     */
+    boolean boostWatermark();
 
     /**
      * Pages this zone keeps back from allocations that could have used a higher zone

@@ -26,6 +26,7 @@ public final class ZoneImpl implements Zone {
     private int pagesetHighMin;
     private int pagesetHighMax;
     private int statThreshold;
+    private VmTunables tunables = new VmTunables();
 
     /** An empty zone of a node. */
     public ZoneImpl(int nid, ZoneType type) {
@@ -101,6 +102,30 @@ public final class ZoneImpl implements Zone {
             throw new IllegalArgumentException("watermark boost " + pages + " is negative");
         }
         watermarkBoost = pages;
+    }
+
+    /** The tunables {@link #boostWatermark()} reads. */
+    void useTunables(VmTunables t) {
+        this.tunables = t;
+    }
+
+    @Override
+    public synchronized boolean boostWatermark() {
+        int factor = tunables.watermarkBoostFactor;
+        if (factor == 0) {
+            return false;
+        }
+        int pageblock = mm.api.machine.Machine.PAGEBLOCK_NR_PAGES;
+        if ((long) pageblock * 4 > managedPages) {
+            return false;
+        }
+        long maxBoost = ZoneWatermarks.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
+        if (maxBoost == 0) {
+            return false;
+        }
+        maxBoost = Math.max(pageblock, maxBoost);
+        watermarkBoost = Math.min(watermarkBoost + pageblock, maxBoost);
+        return true;
     }
 
     @Override

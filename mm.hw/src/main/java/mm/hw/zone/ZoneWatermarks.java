@@ -31,6 +31,11 @@ public final class ZoneWatermarks {
         this.nodes = List.copyOf(nodes);
         this.onlineCpus = onlineCpus;
         this.tunables = tunables;
+        for (NodeImpl n : this.nodes) {
+            for (ZoneImpl z : n.zoneImpls()) {
+                z.useTunables(tunables);
+            }
+        }
     }
 
     /** The tunables. */

@@ -1,0 +1,478 @@
+package mm.core.page;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import mm.api.frame.FrameAllocator;
+import mm.api.frame.Gfp;
+import mm.api.machine.FrameTable;
+import mm.api.machine.Machine;
+import mm.api.machine.Owners;
+import mm.api.machine.PageFlags;
+import mm.api.machine.Watermark;
+import mm.api.machine.Zone;
+import mm.api.machine.ZoneStat;
+import mm.api.machine.ZoneType;
+import mm.api.subsystem.Handover;
+
+/**
+ * The zoned page allocator's mechanics (mm/page_alloc.c) around an index of free blocks that a
+ * subclass provides.
+ *
+ * <p>Allocation ({@code __alloc_pages}): {@code prepare_alloc_pages} picks the zonelist, highest
+ * zone and migratetype from the GFP flags; {@code get_page_from_freelist} walks the zonelist,
+ * checks each zone's watermark ({@link WatermarkCheck}) and asks the subclass's
+ * {@link #rmqueue} for a block; if every zone fails the low watermark,
+ * {@code __alloc_pages_slowpath} wakes kswapd and retries at the min watermark with the reserve
+ * rights {@link AllocFlags#gfpToAllocFlags} grants. {@code prep_new_page} then records the
+ * allocation in the frame table.
+ *
+ * <p>Freeing ({@code __free_pages}): {@link FrameState#badFree} rejects bad frees with one line;
+ * {@code free_pages_prepare} resets the frames; the subclass's {@link #freeOnePage} takes the
+ * block back.
+ *
+ * <p>Adoption: the frame table is scanned zone by zone and every run of free frames is handed to
+ * {@link #adoptFreeBlock} as the largest aligned blocks, lowest pfn first: the same free lists
+ * {@code memblock_free_all} builds at boot.
+ */
+public abstract class PageAllocatorCore implements FrameAllocator, WatermarkCheck.FreeBlocks {
+
+    /** The machine, once bound. */
+    protected Machine machine;
+    /** Its frame table. */
+    protected FrameTable frames;
+    private int nodes;
+    private volatile boolean active;
+    private volatile long kswapdWakeups;
+    private volatile long allocFailures;
+
+    /** Binds to a machine; {@link #adopt} must follow before the allocator answers calls. */
+    protected void bind(Machine m) {
+        this.machine = m;
+        this.frames = m.frames();
+        this.nodes = m.nodes().size();
+    }
+
+    /** A dense index for a zone: node * MAX_NR_ZONES + zone index. */
+    protected static int zoneId(Zone z) {
+        return z.nid() * ZoneType.MAX_NR_ZONES + z.type().ordinal();
+    }
+
+    // ---- what a subclass provides -------------------------------------------------------------
+
+    /**
+     * {@code rmqueue}: takes a block of {@code order} from the zone's free lists for the
+     * migratetype, falling back to other types as the implementation sees fit, and keeps the zone's
+     * free counters ({@code NR_FREE_PAGES}...) right.
+     *
+     * @return the block's first pfn, or {@link #NO_PAGE}
+     */
+    protected abstract long rmqueue(Zone zone, int order, int migratetype, int allocFlags);
+
+    /**
+     * {@code free_one_page}: returns a block, already reset by {@code free_pages_prepare}, to the
+     * zone's free lists, keeping the free counters right.
+     */
+    protected abstract void freeOnePage(Zone zone, long pfn, int order);
+
+    /** Forgets every free list, before an adoption. */
+    protected abstract void resetFreeLists();
+
+    /**
+     * Takes a free block found by the adoption scan: aligned to its order, every frame free and
+     * with PG_buddy clear. Blocks arrive by increasing pfn; the implementation adds them to the tail
+     * of its lists and counts them in the zone's free counters.
+     */
+    protected abstract void adoptFreeBlock(Zone zone, long pfn, int order);
+
+    /** Adds the implementation's own broken invariants, one line each. */
+    protected abstract void checkFreeLists(List<String> problems);
+
+    @Override
+    public long nrFreeHighatomic(Zone zone) {
+        return 0;
+    }
+
+    // ---- allocation --------------------------------------------------------------------------
+
+    /** The allocation context ({@code struct alloc_context}). */
+    private record AllocContext(List<Zone> zonelist, Zone preferred, int highestZoneIdx, int migratetype) {
+    }
+
+    @Override
+    public long allocPages(int gfp, int order) {
+        Machine m = machine;
+        return allocPagesNode(m.cpuToNode(m.currentCpu()), gfp, order);
+    }
+
+    @Override
+    public long allocPagesNode(int nid, int gfp, int order) {
+        checkOrder(order);
+        Gfp.validate(gfp);
+        if (nid < 0 || nid >= nodes) {
+            throw new IllegalArgumentException("node " + nid + " does not exist: accepted are 0 to " + (nodes - 1));
+        }
+        ensureActive();
+        AllocContext ac = prepareAllocPages(nid, gfp);
+        if (ac.preferred == null) {
+            allocFailures++;
+            return NO_PAGE;
+        }
+        int allocFlags = AllocFlags.ALLOC_WMARK_LOW | allocFlagsNofragment(ac.preferred, gfp);
+        long pfn = getPageFromFreelist(gfp, order, allocFlags, ac);
+        if (pfn == NO_PAGE) {
+            pfn = allocPagesSlowpath(gfp, order, ac);
+        }
+        if (pfn == NO_PAGE) {
+            allocFailures++;
+            return NO_PAGE;
+        }
+        prepNewPage(pfn, order, gfp);
+        return pfn;
+    }
+
+    private static void checkOrder(int order) {
+        if (order < 0 || order > MAX_PAGE_ORDER) {
+            throw new IllegalArgumentException("order " + order + " is out of range: accepted are 0 to " + MAX_PAGE_ORDER
+                    + " (blocks of 1 to " + (1 << MAX_PAGE_ORDER) + " pages)");
+        }
+    }
+
+    /** {@code prepare_alloc_pages}: the zonelist of the node (only its own zones for __GFP_THISNODE). */
+    private AllocContext prepareAllocPages(int nid, int gfp) {
+        int highest = Gfp.gfpZone(gfp).ordinal();
+        List<Zone> zonelist = machine.zonelist(nid);
+        if ((gfp & Gfp.__GFP_THISNODE) != 0) {
+            List<Zone> local = new ArrayList<>();
+            for (Zone z : zonelist) {
+                if (z.nid() == nid) {
+                    local.add(z);
+                }
+            }
+            zonelist = local;
+        }
+        Zone preferred = null;
+        for (Zone z : zonelist) {
+            if (z.type().ordinal() <= highest) {
+                preferred = z;
+                break;
+            }
+        }
+        return new AllocContext(zonelist, preferred, highest, Gfp.gfpMigratetype(gfp).ordinal());
+    }
+
+    /**
+     * {@code alloc_flags_nofragment}: ALLOC_KSWAPD from the GFP flags, and ALLOC_NOFRAGMENT when the
+     * preferred zone is ZONE_NORMAL (with DMA32 below it to fall back on): fragmenting fallbacks are
+     * first avoided by trying the other zones.
+     */
+    private int allocFlagsNofragment(Zone preferred, int gfp) {
+        int allocFlags = gfp & Gfp.__GFP_KSWAPD_RECLAIM;
+        if (preferred.type() != ZoneType.NORMAL) {
+            return allocFlags;
+        }
+        if (nodes > 1 && !machine.zone(preferred.nid(), ZoneType.DMA32).populated()) {
+            return allocFlags;
+        }
+        return allocFlags | AllocFlags.ALLOC_NOFRAGMENT;
+    }
+
+    /**
+     * {@code get_page_from_freelist}: the first zone of the zonelist that passes its watermark and
+     * has a block. With ALLOC_NOFRAGMENT, a pass that finds nothing (or reaches another node) is
+     * retried without it.
+     */
+    private long getPageFromFreelist(int gfp, int order, int allocFlagsIn, AllocContext ac) {
+        int allocFlags = allocFlagsIn;
+        retry:
+        while (true) {
+            boolean noFallback = (allocFlags & AllocFlags.ALLOC_NOFRAGMENT) != 0;
+            for (Zone zone : ac.zonelist) {
+                if (zone.type().ordinal() > ac.highestZoneIdx) {
+                    continue;
+                }
+                if (noFallback && nodes > 1 && zone != ac.preferred && zone.nid() != ac.preferred.nid()) {
+                    allocFlags &= ~AllocFlags.ALLOC_NOFRAGMENT;
+                    continue retry;
+                }
+                if ((allocFlags & AllocFlags.ALLOC_NO_WATERMARKS) == 0) {
+                    long mark = zone.watermark(Watermark.values()[allocFlags & AllocFlags.ALLOC_WMARK_MASK]);
+                    if (!WatermarkCheck.zoneWatermarkFast(zone, order, mark, ac.highestZoneIdx, allocFlags, this)) {
+                        continue;
+                    }
+                }
+                long pfn = rmqueue(zone, order, ac.migratetype, allocFlags);
+                if (pfn != NO_PAGE) {
+                    zoneStatistics(ac.preferred, zone);
+                    return pfn;
+                }
+            }
+            if (noFallback) {
+                allocFlags &= ~AllocFlags.ALLOC_NOFRAGMENT;
+                continue;
+            }
+            return NO_PAGE;
+        }
+    }
+
+    /** {@code zone_statistics}: NUMA hit/miss/foreign and local/other, one per allocation. */
+    private void zoneStatistics(Zone preferred, Zone z) {
+        int localNid = machine.cpuToNode(machine.currentCpu());
+        if (z.nid() == preferred.nid()) {
+            z.modState(ZoneStat.NUMA_HIT, 1);
+        } else {
+            z.modState(ZoneStat.NUMA_MISS, 1);
+            preferred.modState(ZoneStat.NUMA_FOREIGN, 1);
+        }
+        z.modState(z.nid() == localNid ? ZoneStat.NUMA_LOCAL : ZoneStat.NUMA_OTHER, 1);
+    }
+
+    /**
+     * {@code __alloc_pages_slowpath}, up to the point the simulator models so far: wake kswapd,
+     * retry at the min watermark with reserve rights, retry ignoring watermarks for
+     * __GFP_MEMALLOC, and for __GFP_NOFAIL a last try with ALLOC_MIN_RESERVE. Direct reclaim,
+     * compaction and the OOM killer slot in between once they exist.
+     */
+    private long allocPagesSlowpath(int gfp, int order, AllocContext ac) {
+        int allocFlags = AllocFlags.gfpToAllocFlags(gfp, order);
+        if ((allocFlags & AllocFlags.ALLOC_KSWAPD) != 0) {
+            wakeAllKswapds(order, gfp, ac);
+        }
+        long pfn = getPageFromFreelist(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac);
+        if (pfn != NO_PAGE) {
+            return pfn;
+        }
+        int reserveFlags = AllocFlags.gfpPfmemallocFlags(gfp);
+        if (reserveFlags != 0) {
+            pfn = getPageFromFreelist(gfp, order, reserveFlags | (allocFlags & AllocFlags.ALLOC_KSWAPD), ac);
+            if (pfn != NO_PAGE) {
+                return pfn;
+            }
+        }
+        if ((gfp & Gfp.__GFP_NOFAIL) != 0) {
+            pfn = getPageFromFreelist(gfp, order, AllocFlags.ALLOC_MIN_RESERVE, ac);
+        }
+        return pfn;
+    }
+
+    /** {@code wake_all_kswapds}: wakes kswapd of each node of the zonelist, once per node. */
+    private void wakeAllKswapds(int order, int gfp, AllocContext ac) {
+        int lastNid = -1;
+        for (Zone zone : ac.zonelist) {
+            if (zone.type().ordinal() > ac.highestZoneIdx || zone.nid() == lastNid) {
+                continue;
+            }
+            lastNid = zone.nid();
+            wakeupKswapd(zone, gfp, order, ac.highestZoneIdx);
+        }
+    }
+
+    /**
+     * {@code wakeup_kswapd}: tells the node's kswapd that a zone failed its low watermark. Counted
+     * for now; reclaim takes it from here once it exists.
+     */
+    protected void wakeupKswapd(Zone zone, int gfp, int order, int highestZoneIdx) {
+        kswapdWakeups++;
+    }
+
+    /** How often the slow path woke kswapd. */
+    public long kswapdWakeups() {
+        return kswapdWakeups;
+    }
+
+    /** How many allocations failed. */
+    public long allocFailures() {
+        return allocFailures;
+    }
+
+    /**
+     * {@code prep_new_page}/{@code post_alloc_hook}: one reference, the order in the head's flags,
+     * PG_head for a compound (__GFP_COMP) block, the kernel as owner; __GFP_ZERO clears the contents.
+     */
+    private void prepNewPage(long pfn, int order, int gfp) {
+        FrameTable ft = frames;
+        ft.setRefcount(pfn, 1);
+        ft.setOrder(pfn, order);
+        if (order > 0 && (gfp & Gfp.__GFP_COMP) != 0) {
+            ft.set(pfn, PageFlags.PG_head);
+        }
+        ft.setOwner(pfn, Owners.KERNEL);
+        if ((gfp & Gfp.__GFP_ZERO) != 0) {
+            long end = pfn + (1L << order);
+            for (long p = pfn; p < end; p++) {
+                ft.setContentToken(p, 0);
+            }
+        }
+    }
+
+    // ---- freeing -----------------------------------------------------------------------------
+
+    @Override
+    public void freePages(long pfn, int order) {
+        checkOrder(order);
+        ensureActive();
+        FrameTable ft = frames;
+        String bad = FrameState.badFree(ft, pfn, order);
+        if (bad != null) {
+            throw new IllegalArgumentException(bad);
+        }
+        int count = ft.refcount(pfn);
+        if (count > 1) {
+            ft.setRefcount(pfn, count - 1);
+            return;
+        }
+        freePagesPrepare(pfn);
+        freeOnePage(machine.zoneOfPfn(pfn), pfn, order);
+    }
+
+    /** {@code free_pages_prepare}: the head loses its flags, order, owner, charge and reference. */
+    private void freePagesPrepare(long pfn) {
+        FrameTable ft = frames;
+        int flags = ft.pageFlags(pfn);
+        for (int bit = 0; bit < PageFlags.NR_PAGEFLAGS; bit++) {
+            if ((flags & (1 << bit)) != 0) {
+                ft.clear(pfn, bit);
+            }
+        }
+        ft.setOrder(pfn, 0);
+        ft.setOwner(pfn, Owners.NONE);
+        ft.setMemcg(pfn, 0);
+        ft.setMapcount(pfn, 0);
+        ft.setPrivate(pfn, 0);
+        ft.setRefcount(pfn, 0);
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    private void ensureActive() {
+        if (!active) {
+            throw new IllegalStateException("FrameAllocator '" + implName() + "' is not active");
+        }
+    }
+
+    @Override
+    public synchronized void adopt(Handover from) {
+        resetFreeLists();
+        for (Zone zone : machine.zones()) {
+            zone.modState(ZoneStat.NR_FREE_PAGES, -zone.state(ZoneStat.NR_FREE_PAGES));
+            zone.modState(ZoneStat.NR_FREE_PAGES_BLOCKS, -zone.state(ZoneStat.NR_FREE_PAGES_BLOCKS));
+            if (zone.spannedPages() > 0) {
+                adoptZone(zone);
+            }
+        }
+        active = true;
+    }
+
+    /** Scans a zone: skips reserved frames and allocated blocks, hands each run of free frames over. */
+    private void adoptZone(Zone zone) {
+        FrameTable ft = frames;
+        long pfn = zone.startPfn();
+        long end = zone.endPfn();
+        while (pfn < end) {
+            if (!ft.pfnValid(pfn)) {
+                pfn = ((pfn >>> 15) + 1) << 15;
+                continue;
+            }
+            if (ft.test(pfn, PageFlags.PG_reserved)) {
+                pfn++;
+                continue;
+            }
+            if (FrameState.isAllocatedHead(ft, pfn)) {
+                pfn += 1L << ft.order(pfn);
+                continue;
+            }
+            long runStart = pfn;
+            while (pfn < end && ft.pfnValid(pfn) && !ft.test(pfn, PageFlags.PG_reserved) && !FrameState.isAllocatedHead(ft, pfn)) {
+                ft.clear(pfn, PageFlags.PG_buddy);
+                ft.setListLinks(pfn, 0, 0);
+                ft.setOrder(pfn, 0);
+                pfn++;
+            }
+            adoptRun(zone, runStart, pfn);
+        }
+    }
+
+    /** {@code __free_pages_memory}: the largest aligned blocks of a run, lowest pfn first. */
+    private void adoptRun(Zone zone, long start, long end) {
+        long pfn = start;
+        while (pfn < end) {
+            int order = pfn == 0 ? MAX_PAGE_ORDER : Math.min(MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
+            while (pfn + (1L << order) > end) {
+                order--;
+            }
+            adoptFreeBlock(zone, pfn, order);
+            pfn += 1L << order;
+        }
+    }
+
+    @Override
+    public synchronized Handover quiesce() {
+        drainAllPages();
+        active = false;
+        return new Handover(CONTRACT, implName(), Map.of());
+    }
+
+    /** True between {@link #adopt} and {@link #quiesce}. */
+    public boolean isActive() {
+        return active;
+    }
+
+    @Override
+    public void drainAllPages() {
+        // no per-CPU lists yet
+    }
+
+    /**
+     * The frame-table invariants every allocator keeps, then the implementation's own: free
+     * frames counted from the table equal the zone's NR_FREE_PAGES; allocated blocks are aligned,
+     * of a valid order and inside their zone.
+     */
+    @Override
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
+        FrameTable ft = frames;
+        for (Zone zone : machine.zones()) {
+            if (zone.spannedPages() == 0) {
+                continue;
+            }
+            long free = 0;
+            long pfn = zone.startPfn();
+            long end = zone.endPfn();
+            while (pfn < end) {
+                if (!ft.pfnValid(pfn)) {
+                    pfn = ((pfn >>> 15) + 1) << 15;
+                    continue;
+                }
+                if (ft.test(pfn, PageFlags.PG_reserved)) {
+                    pfn++;
+                    continue;
+                }
+                if (FrameState.isAllocatedHead(ft, pfn)) {
+                    int order = ft.order(pfn);
+                    if (order > MAX_PAGE_ORDER || (pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end) {
+                        problems.add(String.format("%s: allocated block at pfn 0x%x has order %d, misaligned or beyond the zone",
+                                zone, pfn, order));
+                        pfn++;
+                        continue;
+                    }
+                    for (long p = pfn + 1; p < pfn + (1L << order); p++) {
+                        if (ft.refcount(p) != 0 || ft.test(p, PageFlags.PG_buddy)) {
+                            problems.add(String.format("%s: pfn 0x%x inside the order-%d block at 0x%x is %s", zone, p, order, pfn,
+                                    ft.test(p, PageFlags.PG_buddy) ? "on a free list" : "referenced on its own"));
+                        }
+                    }
+                    pfn += 1L << order;
+                    continue;
+                }
+                free++;
+                pfn++;
+            }
+            long counted = zone.state(ZoneStat.NR_FREE_PAGES);
+            if (free != counted) {
+                problems.add(String.format("%s: %d frames are free in the frame table but NR_FREE_PAGES is %d", zone, free, counted));
+            }
+        }
+        checkFreeLists(problems);
+        return problems;
+    }
+}
