@@ -72,6 +72,12 @@ public interface FrameAllocator extends Subsystem {
      */
     long nrFree(Zone zone, int order, int migratetype);
 
+    /** Pages on a CPU's per-CPU lists for a zone ({@code pcp->count}); 0 for an allocator without them. */
+    int pcpCount(Zone zone, int cpu);
+
+    /** A CPU's current per-CPU list high mark for a zone ({@code pcp->high}); 0 until the lists are used. */
+    int pcpHigh(Zone zone, int cpu);
+
     /** Returns every frame held in per-CPU lists to the zones ({@code drain_all_pages}). */
     void drainAllPages();
 }

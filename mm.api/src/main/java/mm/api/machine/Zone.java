@@ -89,6 +89,21 @@ public interface Zone {
     /** Adds to a zone counter ({@code __mod_zone_page_state}); the frame allocator calls it. */
     void modState(ZoneStat item, long delta);
 
+    /**
+     * The per-CPU page list batch ({@code zone->pageset_batch}, from {@code zone_batchsize}, at
+     * least 1): how many blocks a per-CPU list takes from or gives back to the zone at once.
+     */
+    int pagesetBatch();
+
+    /** The lowest per-CPU list high mark ({@code zone->pageset_high_min}, from {@code zone_highsize}). */
+    int pagesetHighMin();
+
+    /** The highest per-CPU list high mark ({@code zone->pageset_high_max}). */
+    int pagesetHighMax();
+
+    /** The per-CPU counter drift threshold ({@code stat_threshold}, {@code calculate_normal_threshold}). */
+    int statThreshold();
+
     /** Free pages ({@code zone_page_state(zone, NR_FREE_PAGES)}). */
     default long freePages() {
         return state(ZoneStat.NR_FREE_PAGES);

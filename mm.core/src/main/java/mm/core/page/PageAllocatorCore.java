@@ -422,6 +422,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         // no per-CPU lists yet
     }
 
+    @Override
+    public int pcpCount(Zone zone, int cpu) {
+        return 0;
+    }
+
+    @Override
+    public int pcpHigh(Zone zone, int cpu) {
+        return 0;
+    }
+
     /**
      * The frame-table invariants every allocator keeps, then the implementation's own: free
      * frames counted from the table equal the zone's NR_FREE_PAGES; allocated blocks are aligned,

@@ -149,16 +149,19 @@ public final class ZoneImpl implements Zone {
     }
 
     /** {@code zone->pageset_batch}: the per-CPU list batch ({@code zone_batchsize}, at least 1). */
+    @Override
     public int pagesetBatch() {
         return pagesetBatch;
     }
 
     /** {@code zone->pageset_high_min}. */
+    @Override
     public int pagesetHighMin() {
         return pagesetHighMin;
     }
 
     /** {@code zone->pageset_high_max}. */
+    @Override
     public int pagesetHighMax() {
         return pagesetHighMax;
     }
@@ -171,6 +174,7 @@ public final class ZoneImpl implements Zone {
     }
 
     /** The per-CPU counter drift threshold ({@code stat_threshold}). */
+    @Override
     public int statThreshold() {
         return statThreshold;
     }
