@@ -1,6 +1,7 @@
 package mm.buddy;
 
 import java.util.List;
+import java.util.Map;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.api.machine.MigrateType;
@@ -12,30 +13,55 @@ import mm.core.page.PageAllocatorCore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The buddy allocator (mm/page_alloc.c): each zone keeps free blocks of 2<sup>order</sup> pages,
  * order 0 to 10, on lists per order and migratetype. An allocation takes the smallest block large
  * enough and splits it ({@link Rmqueue}); a free merges the block with its buddy as far as it can
- * ({@link FreeOnePage}). The zonelist walk, watermark checks and frame-table bookkeeping are
+ * ({@link FreeOnePage}). Small blocks go through each CPU's page lists first
+ * ({@link PerCpuLists}). The zonelist walk, watermark checks and frame-table bookkeeping are
  * {@link PageAllocatorCore}'s; {@link BuddyCheck} proves the lists and the frame table agree.
  *
- * <p>Per-CPU lists, compaction and the high-order atomic reserve are not modelled yet.
+ * <p>Compaction and the high-order atomic reserve are not modelled yet.
  */
-@Component(service = FrameAllocator.class,
+@Component(service = FrameAllocator.class, configurationPid = "mm.buddy",
         property = {Subsystem.PROP_CONTRACT + "=" + FrameAllocator.CONTRACT, Subsystem.PROP_IMPL + "=" + BuddyAllocator.NAME})
+@Designate(ocd = BuddyAllocator.Config.class)
 public class BuddyAllocator extends PageAllocatorCore {
 
     /** The implementation's name. */
     public static final String NAME = "buddy";
 
+    /** Tuning that is not the kernel's: for experiments and benchmarks. */
+    @ObjectClassDefinition(name = "mm-platform buddy allocator")
+    public @interface Config {
+        @AttributeDefinition(description = "Serve orders 0-3 and THP from per-CPU page lists, as the kernel does; "
+                + "false shows the buddy lists alone")
+        boolean perCpuLists() default true;
+    }
+
     private final FreeArea[] areas;
     private final Rmqueue rmqueue;
     private final FreeOnePage freeOnePage;
+    private final PerCpuLists pcpLists;
+    private final boolean perCpuLists;
 
-    /** Binds to the machine and adopts its frame table: the free lists of boot. */
+    /** The DS component: binds to the machine and adopts its frame table, the free lists of boot. */
     @Activate
-    public BuddyAllocator(@Reference Machine machine) {
+    public BuddyAllocator(@Reference Machine machine, Config config) {
+        this(machine, config.perCpuLists());
+    }
+
+    /** An allocator with per-CPU lists, as the kernel has, adopting the machine. */
+    public BuddyAllocator(Machine machine) {
+        this(machine, true);
+    }
+
+    /** An allocator adopting the machine; without per-CPU lists every block goes to and from the buddy lists. */
+    public BuddyAllocator(Machine machine, boolean perCpuLists) {
         bind(machine);
         areas = new FreeArea[machine.nodes().size() * ZoneType.MAX_NR_ZONES];
         for (Zone z : machine.zones()) {
@@ -43,8 +69,10 @@ public class BuddyAllocator extends PageAllocatorCore {
         }
         // build_all_zonelists: grouping by mobility is off when there are fewer pages than a pageblock per type
         boolean mobilityDisabled = machine.totalramPages() < (long) Machine.PAGEBLOCK_NR_PAGES * MigrateType.MIGRATE_TYPES;
-        rmqueue = new Rmqueue(machine.frames(), mobilityDisabled);
+        rmqueue = new Rmqueue(machine.frames(), mobilityDisabled, zoneFlags());
         freeOnePage = new FreeOnePage(machine.frames());
+        pcpLists = new PerCpuLists(machine.frames(), rmqueue, freeOnePage, zoneFlags(), this, areas.length, machine.cpuCount());
+        this.perCpuLists = perCpuLists;
         adopt(Handover.BOOT);
     }
 
@@ -57,34 +85,66 @@ public class BuddyAllocator extends PageAllocatorCore {
         return areas[zoneId(zone)];
     }
 
+    /** True if small blocks go through per-CPU lists. */
+    public boolean perCpuLists() {
+        return perCpuLists;
+    }
+
+    /** {@code rmqueue}: the CPU's list for small orders, else the zone's free lists ({@code rmqueue_buddy}). */
     @Override
-    protected long rmqueue(Zone zone, int order, int migratetype, int allocFlags) {
-        FreeArea area = areas[zoneId(zone)];
-        int page;
-        boolean wake;
-        synchronized (area) {
-            page = rmqueue.rmqueueBuddy(area, order, migratetype, allocFlags);
-            wake = area.boostedWatermark && (allocFlags & mm.core.page.AllocFlags.ALLOC_KSWAPD) != 0;
-            if (wake) {
-                area.boostedWatermark = false;
+    protected long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags) {
+        int id = zoneId(zone);
+        FreeArea area = areas[id];
+        if (perCpuLists && PerCpuPages.allowedOrder(order)) {
+            int page = pcpLists.rmqueuePcplist(area, id, machine.currentCpu(), order, migratetype, allocFlags);
+            if (page != FreeArea.NO) {
+                return page;
             }
         }
-        if (wake) {
-            wakeupKswapd(zone, 0, 0, zone.type().ordinal());
+        int page;
+        synchronized (area) {
+            page = rmqueue.rmqueueBuddy(area, order, migratetype, allocFlags);
         }
         return page == FreeArea.NO ? NO_PAGE : page;
     }
 
+    /** {@code __free_frozen_pages}: onto the CPU's list for small orders, else {@code free_one_page}. */
     @Override
-    protected void freeOnePage(Zone zone, long pfn, int order) {
-        FreeArea area = areas[zoneId(zone)];
+    protected void freeFrozenPages(Zone zone, long pfn, int order) {
+        int id = zoneId(zone);
+        FreeArea area = areas[id];
+        if (perCpuLists && PerCpuPages.allowedOrder(order)
+                && pcpLists.freeFrozenPage(area, id, machine.currentCpu(), pfn, order)) {
+            return;
+        }
         synchronized (area) {
             freeOnePage.splitLargeBuddy(area, pfn, order, false);
         }
     }
 
     @Override
+    public void drainAllPages() {
+        for (Zone z : machine.zones()) {
+            int id = zoneId(z);
+            for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
+                pcpLists.drainPagesZone(areas[id], id, cpu);
+            }
+        }
+    }
+
+    @Override
+    public int pcpCount(Zone zone, int cpu) {
+        return pcpLists.pcp(zoneId(zone), cpu).count;
+    }
+
+    @Override
+    public int pcpHigh(Zone zone, int cpu) {
+        return pcpLists.pcp(zoneId(zone), cpu).high;
+    }
+
+    @Override
     protected void resetFreeLists() {
+        pcpLists.reset();
         for (FreeArea a : areas) {
             synchronized (a) {
                 a.reset();
@@ -104,7 +164,11 @@ public class BuddyAllocator extends PageAllocatorCore {
     protected void checkFreeLists(List<String> problems) {
         for (FreeArea a : areas) {
             synchronized (a) {
-                new BuddyCheck(machine.frames(), a, freeOnePage).check(problems);
+                BuddyCheck check = new BuddyCheck(machine.frames(), a, freeOnePage);
+                check.check(problems);
+                for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
+                    check.checkPcp(problems, pcpLists.pcp(zoneId(a.zone), cpu), cpu);
+                }
             }
         }
     }
@@ -122,5 +186,11 @@ public class BuddyAllocator extends PageAllocatorCore {
     @Override
     public long nrFreeHighatomic(Zone zone) {
         return areas[zoneId(zone)].nrFreeHighatomic;
+    }
+
+    @Override
+    public Handover quiesce() {
+        Handover h = super.quiesce();
+        return new Handover(h.contract(), h.fromImpl(), Map.of("perCpuLists", Boolean.toString(perCpuLists)));
     }
 }

@@ -85,6 +85,31 @@ final class BuddyCheck {
         }
     }
 
+    /** A CPU's lists for this zone: every listed block is a PG_pcp head of the list's order in this zone; the count adds up. */
+    void checkPcp(List<String> problems, PerCpuPages pcp, int cpu) {
+        Zone zone = area.zone;
+        long pages = 0;
+        for (int pindex = 0; pindex < PerCpuPages.NR_PCP_LISTS; pindex++) {
+            int order = PerCpuPages.pindexToOrder(pindex);
+            long guard = zone.spannedPages() + 1;
+            long n = 0;
+            for (int p = pcp.first(pindex); p != FreeArea.NO; p = pcp.next(p)) {
+                if (++n > guard) {
+                    problems.add(String.format("%s: cpu %d per-CPU list %d loops", zone, cpu, pindex));
+                    break;
+                }
+                if (!zone.spans(p) || !ft.test(p, PageFlags.PG_pcp) || ft.order(p) != order) {
+                    problems.add(String.format("%s: cpu %d per-CPU list %d holds pfn 0x%x, which is not a free order-%d block "
+                            + "of this zone marked as on a per-CPU list", zone, cpu, pindex, p, order));
+                }
+                pages += 1L << order;
+            }
+        }
+        if (pages != pcp.count) {
+            problems.add(String.format("%s: cpu %d per-CPU lists hold %d pages but count %d", zone, cpu, pages, pcp.count));
+        }
+    }
+
     private void checkBlock(List<String> problems, Zone zone, long pfn, int order, int mt) {
         String where = String.format("%s: free block 0x%x (order %d, %s)", zone, pfn, order, MigrateType.of(mt).kernelName());
         if (!zone.spans(pfn) || pfn + (1L << order) > zone.endPfn()) {

@@ -29,8 +29,6 @@ final class FreeArea {
     private final long[] nrFree = new long[FrameAllocator.NR_PAGE_ORDERS];
     /** {@code zone->nr_free_highatomic}. */
     long nrFreeHighatomic;
-    /** ZONE_BOOSTED_WATERMARK: a fallback boosted the watermarks; kswapd should be woken. */
-    boolean boostedWatermark;
 
     FreeArea(Zone zone, FrameTable ft) {
         this.zone = zone;
@@ -44,7 +42,6 @@ final class FreeArea {
         java.util.Arrays.fill(count, 0);
         java.util.Arrays.fill(nrFree, 0);
         nrFreeHighatomic = 0;
-        boostedWatermark = false;
     }
 
     /** {@code free_area[order].nr_free}. */

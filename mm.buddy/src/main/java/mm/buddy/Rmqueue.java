@@ -7,6 +7,7 @@ import mm.api.machine.MigrateType;
 import mm.api.machine.PageFlags;
 import mm.api.machine.Zone;
 import mm.core.page.AllocFlags;
+import mm.core.page.ZoneFlags;
 
 /**
  * Taking blocks off a zone's free lists (mm/page_alloc.c, 6.15+): {@code rmqueue_buddy},
@@ -33,15 +34,22 @@ final class Rmqueue {
         {UNMOVABLE, MOVABLE},     // RECLAIMABLE
     };
 
+    /** {@code enum rmqueue_mode}: where the last __rmqueue of a batch found its block (claims are never remembered). */
+    static final int RMQUEUE_NORMAL = 0;
+    static final int RMQUEUE_STEAL = 3;
+
     private final FrameTable ft;
     private final boolean mobilityDisabled;
+    private final ZoneFlags zoneFlags;
 
     /**
      * @param mobilityDisabled {@code page_group_by_mobility_disabled}: too little memory to group pages by mobility
+     * @param zoneFlags where a fragmenting fallback records ZONE_BOOSTED_WATERMARK
      */
-    Rmqueue(FrameTable ft, boolean mobilityDisabled) {
+    Rmqueue(FrameTable ft, boolean mobilityDisabled, ZoneFlags zoneFlags) {
         this.ft = ft;
         this.mobilityDisabled = mobilityDisabled;
+        this.zoneFlags = zoneFlags;
     }
 
     /**
@@ -54,7 +62,7 @@ final class Rmqueue {
             page = rmqueueSmallest(area, order, HIGHATOMIC);
         }
         if (page == NO) {
-            page = rmqueue(area, order, migratetype, allocFlags);
+            page = rmqueue(area, order, migratetype, allocFlags, new int[] {RMQUEUE_NORMAL});
             if (page == NO && (allocFlags & (AllocFlags.ALLOC_OOM | AllocFlags.ALLOC_NON_BLOCK)) != 0) {
                 page = rmqueueSmallest(area, order, HIGHATOMIC);
             }
@@ -64,21 +72,33 @@ final class Rmqueue {
 
     /**
      * {@code __rmqueue}: the requested type's lists, then claiming a foreign pageblock, then
-     * (unless ALLOC_NOFRAGMENT) stealing a single foreign block.
+     * (unless ALLOC_NOFRAGMENT) stealing a single foreign block. {@code mode[0]} remembers across
+     * the calls of one {@code rmqueue_bulk} where the last block came from, so that the search
+     * starts there: back to normal after a claim refilled the requested type's lists.
      */
-    int rmqueue(FreeArea area, int order, int migratetype, int allocFlags) {
-        int page = rmqueueSmallest(area, order, migratetype);
-        if (page != NO) {
-            return page;
+    int rmqueue(FreeArea area, int order, int migratetype, int allocFlags, int[] mode) {
+        int page;
+        if (mode[0] == RMQUEUE_NORMAL) {
+            page = rmqueueSmallest(area, order, migratetype);
+            if (page != NO) {
+                return page;
+            }
         }
-        page = rmqueueClaim(area, order, migratetype, allocFlags);
-        if (page != NO) {
-            return page;
+        if (mode[0] != RMQUEUE_STEAL) {
+            page = rmqueueClaim(area, order, migratetype, allocFlags);
+            if (page != NO) {
+                mode[0] = RMQUEUE_NORMAL;
+                return page;
+            }
         }
         if ((allocFlags & AllocFlags.ALLOC_NOFRAGMENT) == 0) {
             page = rmqueueSteal(area, order, migratetype);
+            if (page != NO) {
+                mode[0] = RMQUEUE_STEAL;
+                return page;
+            }
         }
-        return page;
+        return NO;
     }
 
     /**
@@ -222,7 +242,7 @@ final class Rmqueue {
             return page;
         }
         if (area.zone.boostWatermark() && (allocFlags & AllocFlags.ALLOC_KSWAPD) != 0) {
-            area.boostedWatermark = true;
+            zoneFlags.set(area.zone, ZoneFlags.ZONE_BOOSTED_WATERMARK);
         }
         long start = page & ~((long) PAGEBLOCK_NR_PAGES - 1);
         long end = start + PAGEBLOCK_NR_PAGES;

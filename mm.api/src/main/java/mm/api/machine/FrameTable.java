@@ -10,7 +10,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Each frame has a flags word ({@link PageFlags} bits, plus the order, zone and node fields the
  * kernel also packs into {@code page->flags}), a reference count, a map count and a private word.
  * Like {@code struct page}, some words are shared: while a frame heads a free block
- * ({@link PageFlags#PG_buddy}) or sits on a per-CPU free list, the reference count and private
+ * ({@link PageFlags#PG_buddy}) or sits on a per-CPU free list ({@link PageFlags#PG_pcp}), the reference count and private
  * words hold that list's links ({@link #listNext}, {@link #listPrev}), the kernel's
  * {@code page->buddy_list}; then {@link #refcount} reads 0 and {@link #privateWord} reads 0. Owner,
  * memcg and content token live in a per-section extension allocated on first use, the kernel's
@@ -52,6 +52,9 @@ public interface FrameTable {
 
     /** Just the {@link PageFlags} bits of the flags word, without order, zone and node. */
     int pageFlags(long pfn);
+
+    /** Replaces all {@link PageFlags} bits at once, keeping order, zone and node ({@code free_pages_prepare}). */
+    void setPageFlags(long pfn, int bits);
 
     /** The zone index of the frame ({@code page_zonenum}), a {@link ZoneType} ordinal. */
     int zoneIndex(long pfn);

@@ -23,8 +23,8 @@ public record MachineConfig(Arch arch, long memBytes, int cpus, int nodes, long 
     public static final long MAX_MEM = 1L << 40;
     /** The most CPUs the simulator runs (NR_CPUS of a distribution kernel is larger). */
     public static final int MAX_CPUS = 256;
-    /** The most NUMA nodes (the frame table keeps the node id in 4 bits of the flags word). */
-    public static final int MAX_NUMNODES = 16;
+    /** The most NUMA nodes (the frame table keeps the node id in 3 bits of the flags word). */
+    public static final int MAX_NUMNODES = 8;
     /** The smallest node: one memory section (SECTION_SIZE_BITS = 27 on both architectures). */
     public static final long MIN_NODE_MEM = 128L << 20;
 

@@ -52,14 +52,19 @@ public final class PageFlags {
     public static final int PG_isolated = 19;
     /** PG_hwpoison: a memory error was found in this frame. */
     public static final int PG_hwpoison = 20;
+    /**
+     * The simulator's marker for a free block on a per-CPU page list (the kernel knows such pages
+     * by their {@code page->pcp_list} membership); like PG_buddy, its order is {@link FrameTable#order}.
+     */
+    public static final int PG_pcp = 21;
 
     /** The number of flag bits; the rest of the flags word holds order, zone and node. */
-    public static final int NR_PAGEFLAGS = 21;
+    public static final int NR_PAGEFLAGS = 22;
 
     private static final String[] NAMES = {
         "locked", "referenced", "uptodate", "dirty", "lru", "head", "active", "workingset", "swapcache",
         "reserved", "private", "writeback", "reclaim", "swapbacked", "unevictable", "mlocked", "buddy",
-        "slab", "table", "isolated", "hwpoison"
+        "slab", "table", "isolated", "hwpoison", "pcp"
     };
 
     private PageFlags() {

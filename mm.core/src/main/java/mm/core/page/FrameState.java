@@ -11,17 +11,19 @@ import mm.api.machine.PageFlags;
  *
  * <p>Conventions every frame allocator keeps: a reserved frame has {@code PG_reserved}; an
  * allocated block's head has a reference count of at least 1 and its order in the flags word (its
- * other frames have count 0); every other frame of a zone is free.
+ * other frames have count 0); every other frame of a zone is free: on a free list (PG_buddy), on
+ * a per-CPU list (PG_pcp), or inside such a block.
  */
 public final class FrameState {
 
     private FrameState() {
     }
 
+    private static final int NOT_ALLOCATED = (1 << PageFlags.PG_reserved) | (1 << PageFlags.PG_buddy) | (1 << PageFlags.PG_pcp);
+
     /** True if the frame is the head of an allocated block. */
     public static boolean isAllocatedHead(FrameTable ft, long pfn) {
-        int flags = ft.flags(pfn);
-        return (flags & (1 << PageFlags.PG_reserved)) == 0 && (flags & (1 << PageFlags.PG_buddy)) == 0 && ft.refcount(pfn) > 0;
+        return (ft.flags(pfn) & NOT_ALLOCATED) == 0 && ft.refcount(pfn) > 0;
     }
 
     /** True if the frame is free: not reserved, count 0, not inside an allocated block (the caller knows the last). */
@@ -69,7 +71,8 @@ public final class FrameState {
                 return "pfn " + hex + " is not the start of an allocated block: it lies inside the order-" + ft.order(head)
                         + " block at 0x" + Long.toHexString(head);
             }
-            return "pfn " + hex + " is not allocated: it is free (never allocated, or already freed)";
+            return "pfn " + hex + " is not allocated: it is free (never allocated, or already freed)"
+                    + (ft.test(pfn, PageFlags.PG_pcp) ? ", on a per-CPU list" : "");
         }
         int allocated = ft.order(pfn);
         if (allocated != order) {

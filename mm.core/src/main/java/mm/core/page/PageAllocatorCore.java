@@ -28,7 +28,7 @@ import mm.api.subsystem.Handover;
  * allocation in the frame table.
  *
  * <p>Freeing ({@code __free_pages}): {@link FrameState#badFree} rejects bad frees with one line;
- * {@code free_pages_prepare} resets the frames; the subclass's {@link #freeOnePage} takes the
+ * {@code free_pages_prepare} resets the frames; the subclass's {@link #freeFrozenPages} takes the
  * block back.
  *
  * <p>Adoption: the frame table is scanned zone by zone and every run of free frames is handed to
@@ -37,11 +37,14 @@ import mm.api.subsystem.Handover;
  */
 public abstract class PageAllocatorCore implements FrameAllocator, WatermarkCheck.FreeBlocks {
 
+    private static final Watermark[] WATERMARKS = Watermark.values();
+
     /** The machine, once bound. */
     protected Machine machine;
     /** Its frame table. */
     protected FrameTable frames;
     private int nodes;
+    private ZoneFlags zoneFlags;
     private volatile boolean active;
     private volatile long kswapdWakeups;
     private volatile long allocFailures;
@@ -51,6 +54,12 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         this.machine = m;
         this.frames = m.frames();
         this.nodes = m.nodes().size();
+        this.zoneFlags = new ZoneFlags(nodes);
+    }
+
+    /** The zones' allocator flags ({@code zone->flags}). */
+    protected ZoneFlags zoneFlags() {
+        return zoneFlags;
     }
 
     /** A dense index for a zone: node * MAX_NR_ZONES + zone index. */
@@ -61,19 +70,20 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     // ---- what a subclass provides -------------------------------------------------------------
 
     /**
-     * {@code rmqueue}: takes a block of {@code order} from the zone's free lists for the
-     * migratetype, falling back to other types as the implementation sees fit, and keeps the zone's
-     * free counters ({@code NR_FREE_PAGES}...) right.
+     * {@code rmqueue}: takes a block of {@code order} from the zone (its per-CPU lists or its free
+     * lists) for the migratetype, falling back to other types as the implementation sees fit, and
+     * keeps the zone's free counters ({@code NR_FREE_PAGES}...) right.
      *
+     * @param preferred the first zone of the zonelist the request may use
      * @return the block's first pfn, or {@link #NO_PAGE}
      */
-    protected abstract long rmqueue(Zone zone, int order, int migratetype, int allocFlags);
+    protected abstract long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags);
 
     /**
-     * {@code free_one_page}: returns a block, already reset by {@code free_pages_prepare}, to the
-     * zone's free lists, keeping the free counters right.
+     * {@code __free_frozen_pages}: takes back a block already reset by {@code free_pages_prepare}
+     * (onto a per-CPU list, or the zone's free lists), keeping the free counters right.
      */
-    protected abstract void freeOnePage(Zone zone, long pfn, int order);
+    protected abstract void freeFrozenPages(Zone zone, long pfn, int order);
 
     /** Forgets every free list, before an adoption. */
     protected abstract void resetFreeLists();
@@ -179,8 +189,9 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /**
      * {@code get_page_from_freelist}: the first zone of the zonelist that passes its watermark and
-     * has a block. With ALLOC_NOFRAGMENT, a pass that finds nothing (or reaches another node) is
-     * retried without it.
+     * has a block. A zone above its high watermark is taken at once; one below it is marked
+     * ZONE_BELOW_HIGH (its per-CPU lists then shrink) and checked against the request's mark. With
+     * ALLOC_NOFRAGMENT, a pass that finds nothing (or reaches another node) is retried without it.
      */
     private long getPageFromFreelist(int gfp, int order, int allocFlagsIn, AllocContext ac) {
         int allocFlags = allocFlagsIn;
@@ -195,15 +206,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                     allocFlags &= ~AllocFlags.ALLOC_NOFRAGMENT;
                     continue retry;
                 }
-                if ((allocFlags & AllocFlags.ALLOC_NO_WATERMARKS) == 0) {
-                    long mark = zone.watermark(Watermark.values()[allocFlags & AllocFlags.ALLOC_WMARK_MASK]);
-                    if (!WatermarkCheck.zoneWatermarkFast(zone, order, mark, ac.highestZoneIdx, allocFlags, this)) {
-                        continue;
-                    }
+                if (!passesWatermarks(zone, order, allocFlags, ac)) {
+                    continue;
                 }
-                long pfn = rmqueue(zone, order, ac.migratetype, allocFlags);
+                long pfn = rmqueue(ac.preferred, zone, order, ac.migratetype, allocFlags);
                 if (pfn != NO_PAGE) {
                     zoneStatistics(ac.preferred, zone);
+                    if ((allocFlags & AllocFlags.ALLOC_KSWAPD) != 0 && zoneFlags.test(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK)) {
+                        zoneFlags.clear(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK);
+                        wakeupKswapd(zone, 0, 0, zone.type().ordinal());
+                    }
                     return pfn;
                 }
             }
@@ -213,6 +225,21 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             }
             return NO_PAGE;
         }
+    }
+
+    /** The watermark part of {@code get_page_from_freelist}. */
+    private boolean passesWatermarks(Zone zone, int order, int allocFlags, AllocContext ac) {
+        if (!zoneFlags.test(zone, ZoneFlags.ZONE_BELOW_HIGH)) {
+            if (WatermarkCheck.zoneWatermarkFast(zone, order, zone.watermark(Watermark.HIGH), ac.highestZoneIdx, allocFlags, this)) {
+                return true;
+            }
+            zoneFlags.set(zone, ZoneFlags.ZONE_BELOW_HIGH);
+        }
+        long mark = zone.watermark(WATERMARKS[allocFlags & AllocFlags.ALLOC_WMARK_MASK]);
+        if (WatermarkCheck.zoneWatermarkFast(zone, order, mark, ac.highestZoneIdx, allocFlags, this)) {
+            return true;
+        }
+        return (allocFlags & AllocFlags.ALLOC_NO_WATERMARKS) != 0;
     }
 
     /** {@code zone_statistics}: NUMA hit/miss/foreign and local/other, one per allocation. */
@@ -322,18 +349,13 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             return;
         }
         freePagesPrepare(pfn);
-        freeOnePage(machine.zoneOfPfn(pfn), pfn, order);
+        freeFrozenPages(machine.zoneOfPfn(pfn), pfn, order);
     }
 
     /** {@code free_pages_prepare}: the head loses its flags, order, owner, charge and reference. */
     private void freePagesPrepare(long pfn) {
         FrameTable ft = frames;
-        int flags = ft.pageFlags(pfn);
-        for (int bit = 0; bit < PageFlags.NR_PAGEFLAGS; bit++) {
-            if ((flags & (1 << bit)) != 0) {
-                ft.clear(pfn, bit);
-            }
-        }
+        ft.setPageFlags(pfn, 0);
         ft.setOrder(pfn, 0);
         ft.setOwner(pfn, Owners.NONE);
         ft.setMemcg(pfn, 0);
@@ -353,6 +375,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     @Override
     public synchronized void adopt(Handover from) {
         resetFreeLists();
+        zoneFlags.reset();
         for (Zone zone : machine.zones()) {
             zone.modState(ZoneStat.NR_FREE_PAGES, -zone.state(ZoneStat.NR_FREE_PAGES));
             zone.modState(ZoneStat.NR_FREE_PAGES_BLOCKS, -zone.state(ZoneStat.NR_FREE_PAGES_BLOCKS));
@@ -384,6 +407,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             long runStart = pfn;
             while (pfn < end && ft.pfnValid(pfn) && !ft.test(pfn, PageFlags.PG_reserved) && !FrameState.isAllocatedHead(ft, pfn)) {
                 ft.clear(pfn, PageFlags.PG_buddy);
+                ft.clear(pfn, PageFlags.PG_pcp);
                 ft.setListLinks(pfn, 0, 0);
                 ft.setOrder(pfn, 0);
                 pfn++;
@@ -446,6 +470,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 continue;
             }
             long free = 0;
+            long onPcp = 0;
             long pfn = zone.startPfn();
             long end = zone.endPfn();
             while (pfn < end) {
@@ -474,12 +499,28 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                     pfn += 1L << order;
                     continue;
                 }
+                if (ft.test(pfn, PageFlags.PG_pcp)) {
+                    int order = ft.order(pfn);
+                    onPcp += 1L << order;
+                    free += 1L << order;
+                    pfn += 1L << order;
+                    continue;
+                }
                 free++;
                 pfn++;
             }
             long counted = zone.state(ZoneStat.NR_FREE_PAGES);
-            if (free != counted) {
-                problems.add(String.format("%s: %d frames are free in the frame table but NR_FREE_PAGES is %d", zone, free, counted));
+            if (free - onPcp != counted) {
+                problems.add(String.format("%s: %d frames are free in the frame table (%d of them on per-CPU lists) but "
+                        + "NR_FREE_PAGES is %d", zone, free, onPcp, counted));
+            }
+            long pcpCounts = 0;
+            for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
+                pcpCounts += pcpCount(zone, cpu);
+            }
+            if (pcpCounts != onPcp) {
+                problems.add(String.format("%s: %d frames are marked as on per-CPU lists but the lists count %d", zone, onPcp,
+                        pcpCounts));
             }
         }
         checkFreeLists(problems);

@@ -46,7 +46,7 @@ public class MachineComponent implements Machine, WatermarkControl {
         @AttributeDefinition(description = "Number of CPUs, 1 to 256 (0: default)")
         int cpus() default 0;
 
-        @AttributeDefinition(description = "Number of NUMA nodes, 1 to 16 (0: default)")
+        @AttributeDefinition(description = "Number of NUMA nodes, 1 to 8 (0: default)")
         int nodes() default 0;
     }
 

@@ -6,8 +6,8 @@ import mm.api.machine.PageFlags;
 /**
  * The frame table as primitive arrays: the simulator's {@code mem_map}.
  *
- * <p>Layout, 14 bytes a frame: {@code flags} (int: {@link PageFlags} in bits 0-20, order in
- * 21-24, zone in 25-27, node in 28-31, like the fields the kernel packs into {@code page->flags}),
+ * <p>Layout, 14 bytes a frame: {@code flags} (int: {@link PageFlags} in bits 0-21, order in
+ * 22-25, zone in 26-28, node in 29-31, like the fields the kernel packs into {@code page->flags}),
  * {@code word0} (int: {@code _refcount}, or the next link while the frame is on a free list),
  * {@code word1} (int: {@code private}, or the previous link), {@code mapcount} (short). The
  * pageblock migratetypes take a byte per 512 frames. Owner, memcg and content token are in a
@@ -21,7 +21,7 @@ public final class MemMap implements FrameTable {
     static final int ZONE_SHIFT = ORDER_SHIFT + 4;
     static final int ZONE_MASK = 0x7;
     static final int NODE_SHIFT = ZONE_SHIFT + 3;
-    static final int NODE_MASK = 0xf;
+    static final int NODE_MASK = 0x7;
     static final int PAGEFLAGS_MASK = (1 << PageFlags.NR_PAGEFLAGS) - 1;
 
     /** PFN_SECTION_SHIFT: SECTION_SIZE_BITS (27) - PAGE_SHIFT. */
@@ -121,6 +121,12 @@ public final class MemMap implements FrameTable {
     }
 
     @Override
+    public void setPageFlags(long pfn, int bits) {
+        int i = idx(pfn);
+        flags[i] = (flags[i] & ~PAGEFLAGS_MASK) | (bits & PAGEFLAGS_MASK);
+    }
+
+    @Override
     public int zoneIndex(long pfn) {
         return (flags[idx(pfn)] >>> ZONE_SHIFT) & ZONE_MASK;
     }
@@ -151,8 +157,10 @@ public final class MemMap implements FrameTable {
         flags[i] = (flags[i] & ~(ORDER_MASK << ORDER_SHIFT)) | (order << ORDER_SHIFT);
     }
 
+    private static final int ON_FREE_LIST = (1 << PageFlags.PG_buddy) | (1 << PageFlags.PG_pcp);
+
     private boolean onFreeList(int i) {
-        return (flags[i] & (1 << PageFlags.PG_buddy)) != 0;
+        return (flags[i] & ON_FREE_LIST) != 0;
     }
 
     @Override

@@ -1,0 +1,57 @@
+package mm.bench;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The one command of the benchmarks: {@code java -jar mm.bench/target/benchmarks.jar}. Runs the
+ * JMH throughput benchmarks on one thread, then measures heap bytes per frame of a 64 GiB machine,
+ * and prints the figures beside the targets. Arguments, if any, go to JMH instead (for example
+ * {@code -l} to list, or a benchmark name).
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            org.openjdk.jmh.Main.main(args);
+            return;
+        }
+        Options opts = new OptionsBuilder()
+                .include(PageAllocBenchmark.class.getName())
+                .forks(1).threads(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+                .build();
+        Collection<RunResult> results = new Runner(opts).run();
+        Map<String, Double> score = new TreeMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+        }
+        HeapPerFrame.Result heap = HeapPerFrame.measure(64L << 30);
+
+        double direct = score.getOrDefault("direct", 0.0);
+        double service = score.getOrDefault("service", 0.0);
+        double baseline = score.getOrDefault("baseline", 0.0);
+        System.out.println();
+        System.out.println("mm-platform benchmarks (order-0 alloc+free pairs, one thread; 4 GiB machine)");
+        System.out.printf("  direct call        %,14.0f pairs/s   target >= 20,000,000%n", direct);
+        System.out.printf("  OSGi service       %,14.0f pairs/s   service/direct cost %.3fx (target <= 1.05x)%n", service,
+                direct / Math.max(service, 1));
+        System.out.printf("  Java free list     %,14.0f pairs/s   (baseline: the buddy costs %.1fx a bare free list)%n",
+                baseline, baseline / Math.max(direct, 1));
+        System.out.println("heap per frame, 64 GiB machine, buddy allocator adopted");
+        System.out.printf("  %,d frames in the table (%,d present): %,d heap bytes = %.2f bytes/frame (%.2f per present frame), "
+                + "frame table's own account %,d bytes; target <= 16%n", heap.frames(), heap.presentFrames(), heap.heapBytes(),
+                heap.perFrame(), heap.perPresentFrame(), heap.tableBytes());
+    }
+}

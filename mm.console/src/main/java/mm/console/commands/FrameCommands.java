@@ -1,0 +1,87 @@
+package mm.console.commands;
+
+import mm.api.frame.FrameAllocator;
+import mm.api.frame.Gfp;
+import mm.api.machine.Machine;
+import mm.api.machine.MigrateType;
+import mm.api.machine.Owners;
+import mm.api.machine.Zone;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/** {@code mm:alloc} and {@code mm:free}: the page allocator by hand ({@code alloc_pages}, {@code __free_pages}). */
+@Component(service = FrameCommands.class, property = {
+    "osgi.command.scope=mm", "osgi.command.function=alloc", "osgi.command.function=free"})
+public class FrameCommands {
+
+    @Reference
+    volatile Machine machine;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile FrameAllocator frames;
+
+    @Descriptor("allocate 2^ORDER contiguous pages (alloc_pages) and print where they came from")
+    public Allocation alloc(
+            @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
+            @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+            @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order,
+            @Descriptor("GFP flags by their kernel names, e.g. GFP_KERNEL, GFP_ATOMIC|__GFP_ZERO, GFP_DMA32") String gfp) {
+        return allocate(node, Args.order(order), Args.gfp(gfp));
+    }
+
+    @Descriptor("allocate 2^ORDER contiguous pages with GFP_KERNEL (alloc_pages) and print where they came from")
+    public Allocation alloc(
+            @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
+            @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+            @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order) {
+        return allocate(node, Args.order(order), Gfp.GFP_KERNEL);
+    }
+
+    private Allocation allocate(int node, int order, int gfp) {
+        Machine m = machine;
+        FrameAllocator fa = frames;
+        if (node < -1 || node >= m.nodes().size()) {
+            throw new CommandError("node " + node + " does not exist: accepted are 0 to " + (m.nodes().size() - 1));
+        }
+        long pfn;
+        try {
+            pfn = node < 0 ? fa.allocPages(gfp, order) : fa.allocPagesNode(node, gfp, order);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandError(e.getMessage());
+        }
+        if (pfn == FrameAllocator.NO_PAGE) {
+            // warn_alloc's first line
+            throw new CommandError(String.format("page allocation failure: order:%d, mode:%#x(%s), nodemask=(null): "
+                    + "no zone had a free block of that order above its watermark (see mm:buddyinfo, mm:zoneinfo)",
+                    order, gfp, Gfp.format(gfp)));
+        }
+        m.frames().setOwner(pfn, Owners.CONSOLE);
+        Zone zone = m.zoneOfPfn(pfn);
+        return new Allocation(pfn, order, zone.nid(), zone.name(),
+                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName());
+    }
+
+    @Descriptor("free a block mm:alloc returned, kept in a variable (__free_pages)")
+    public void free(@Descriptor("what mm:alloc returned, e.g. $p after p = (mm:alloc 3)") Allocation allocation) {
+        release(allocation.pfn(), allocation.order());
+    }
+
+    @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages)")
+    public void free(
+            @Descriptor("first page frame number, hex (0x100000) or decimal") String pfn,
+            @Descriptor("the order it was allocated with, 0 to 10") String order) {
+        release(Args.pfn(pfn), Args.order(order));
+    }
+
+    private void release(long pfn, int order) {
+        try {
+            frames.freePages(pfn, order);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandError(e.getMessage());
+        }
+    }
+}

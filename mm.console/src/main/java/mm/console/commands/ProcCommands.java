@@ -1,0 +1,62 @@
+package mm.console.commands;
+
+import mm.api.frame.FrameAllocator;
+import mm.api.machine.Machine;
+import mm.console.proc.BuddyinfoFormatter;
+import mm.console.proc.IomemFormatter;
+import mm.console.proc.MeminfoFormatter;
+import mm.console.proc.MemblockFormatter;
+import mm.console.proc.PagetypeinfoFormatter;
+import mm.console.proc.ZoneinfoFormatter;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The /proc views: each command prints a file of the kernel, byte for byte in its layout, from
+ * the live machine. The text comes from the formatters of {@code mm.console.proc}.
+ */
+@Component(service = ProcCommands.class, property = {
+    "osgi.command.scope=mm",
+    "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=zoneinfo",
+    "osgi.command.function=pagetypeinfo", "osgi.command.function=iomem", "osgi.command.function=memblock"})
+public class ProcCommands {
+
+    @Reference
+    volatile Machine machine;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile FrameAllocator frames;
+
+    @Descriptor("print /proc/meminfo: memory totals and usage in kB")
+    public String meminfo() {
+        return Args.view(MeminfoFormatter.format(machine));
+    }
+
+    @Descriptor("print /proc/buddyinfo: free blocks per order (0 to 10) in each zone")
+    public String buddyinfo() {
+        return Args.view(BuddyinfoFormatter.format(machine, frames));
+    }
+
+    @Descriptor("print /proc/zoneinfo: each zone's free pages, watermarks, protection, counters and per-CPU lists")
+    public String zoneinfo() {
+        return Args.view(ZoneinfoFormatter.format(machine, frames));
+    }
+
+    @Descriptor("print /proc/pagetypeinfo: free blocks per order and migratetype, and pageblocks per migratetype")
+    public String pagetypeinfo() {
+        return Args.view(PagetypeinfoFormatter.format(machine, frames));
+    }
+
+    @Descriptor("print /proc/iomem: the physical address map (RAM, reserved ranges, kernel image, devices)")
+    public String iomem() {
+        return Args.view(IomemFormatter.format(machine.iomem()));
+    }
+
+    @Descriptor("print the memblock=debug dump: the boot allocator's memory and reserved regions")
+    public String memblock() {
+        return Args.view(MemblockFormatter.format(machine.memblock()));
+    }
+}

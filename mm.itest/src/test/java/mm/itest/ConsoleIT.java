@@ -1,0 +1,175 @@
+package mm.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/** The mm commands through Gogo's real command processor, as a user types them. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConsoleIT {
+
+    @Inject
+    CommandProcessor processor;
+
+    @Inject
+    BundleContext context;
+
+    private CommandSession session;
+
+    @Configuration
+    public Option[] config() {
+        return ItOptions.platform("4G", 4, 1);
+    }
+
+    @Before
+    public void openSession() {
+        session = processor.createSession(InputStream.nullInputStream(), System.out, System.err);
+    }
+
+    @After
+    public void closeSession() {
+        session.close();
+    }
+
+    private String run(String command) throws Exception {
+        Object result = session.execute(command);
+        return result == null ? null : result.toString();
+    }
+
+    private static Map<String, Long> meminfo(String text) {
+        Map<String, Long> m = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] p = line.split(":\\s+");
+            m.put(p[0], Long.parseLong(p[1].replace(" kB", "").trim()));
+        }
+        return m;
+    }
+
+    @Test
+    public void meminfoAndBuddyinfoAgree() throws Exception {
+        Map<String, Long> mem = meminfo(run("mm:meminfo"));
+        long fromBuddyinfo = 0;
+        for (String line : run("mm:buddyinfo").split("\n")) {
+            assertTrue(line, line.matches("Node \\d+, zone +\\S+( +\\d+){11} "));
+            String[] counts = line.substring(line.indexOf(',') + 1).trim().split("\\s+");
+            for (int order = 0; order < 11; order++) {
+                fromBuddyinfo += Long.parseLong(counts[order + 2]) << order;
+            }
+        }
+        assertEquals(mem.get("MemFree").longValue(), fromBuddyinfo * 4);
+        assertTrue(mem.get("MemTotal") > mem.get("MemFree") - 1);
+        assertTrue("a 4 GiB machine has nearly 4 GiB of MemTotal", mem.get("MemTotal") > 3_900_000);
+    }
+
+    @Test
+    public void allocAndFreeChangeTheFreePages() throws Exception {
+        long before = meminfo(run("mm:meminfo")).get("MemFree");
+        String got = run("p = (mm:alloc 3 GFP_KERNEL|__GFP_ZERO)");
+        assertTrue(got, got.matches("pfn=0x[0-9a-f]+ order=3 node=0 zone=\\w+ migratetype=\\w+"));
+        assertEquals(before - 32, meminfo(run("mm:meminfo")).get("MemFree").longValue());
+        run("mm:free $p");
+        assertEquals(before, meminfo(run("mm:meminfo")).get("MemFree").longValue());
+        assertEquals("ok", run("mm:check"));
+    }
+
+    @Test
+    public void badInputGivesOneLineAndLeavesTheMachineIntact() throws Exception {
+        String[][] cases = {
+            {"mm:alloc 11", "order 11 is out of range: accepted are 0 to 10"},
+            {"mm:alloc 0 GFP_BOGUS", "unknown GFP flag 'GFP_BOGUS'"},
+            {"mm:free 0x5 0", "pfn 0x5 is reserved"},
+            {"mm:free zzz 0", "is not a page frame number"},
+            {"mm:sysctl vm.min_free_kbytes=-1", "vm.min_free_kbytes = -1 is negative"},
+            {"mm:sysctl vm.bogus", "unknown sysctl 'vm.bogus': accepted are"},
+        };
+        String meminfo = run("mm:meminfo");
+        for (String[] c : cases) {
+            try {
+                run(c[0]);
+                fail(c[0] + " must fail");
+            } catch (Exception e) {
+                String shown = e.toString();
+                assertTrue(c[0] + " -> " + shown, shown.contains(c[1]));
+                assertTrue(c[0] + " -> one line: " + shown, !shown.contains("\n"));
+                assertTrue(c[0] + " -> no class name: " + shown, !shown.contains("Exception"));
+            }
+        }
+        assertEquals(meminfo, run("mm:meminfo"));
+        assertEquals("ok", run("mm:check"));
+    }
+
+    @Test
+    public void doubleFreeIsRefused() throws Exception {
+        run("q = (mm:alloc 0)");
+        run("mm:free $q");
+        try {
+            run("mm:free $q");
+            fail("double free must fail");
+        } catch (Exception e) {
+            assertTrue(e.toString(), e.toString().contains("is not allocated"));
+        }
+        assertEquals("ok", run("mm:check"));
+    }
+
+    @Test
+    public void sysctlWriteRecomputesTheWatermarks() throws Exception {
+        String original = run("mm:sysctl vm.min_free_kbytes");
+        assertTrue(original, original.matches("vm\\.min_free_kbytes = \\d+"));
+        try {
+            assertEquals("vm.min_free_kbytes = 65536", run("mm:sysctl vm.min_free_kbytes=65536"));
+            long sumMin = 0;
+            for (String line : run("mm:zoneinfo").split("\n")) {
+                if (line.startsWith("        min ")) {
+                    sumMin += Long.parseLong(line.trim().split("\\s+")[1]);
+                }
+            }
+            // 65536 kB = 16384 pages split over the non-movable zones (rounding down each share); Movable and
+            // Device are empty: Movable's min is clamped to 32, Device's is 0
+            assertTrue("sum of min watermarks " + sumMin, sumMin >= 16384 - 3 + 32 && sumMin <= 16384 + 32);
+        } finally {
+            run("mm:sysctl " + original.replace(" = ", "="));
+        }
+    }
+
+    @Test
+    public void scriptsStopAtTheFirstFailingCommandAndNameIt() throws Exception {
+        ServiceReference<?> ref = context.getServiceReference("mm.console.script.ScriptRunner");
+        Object runner = context.getService(ref);
+        Method run = runner.getClass().getMethod("run", String.class, String.class, boolean.class, List.class,
+                PrintStream.class, PrintStream.class);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String script = "# a comment\nmm:check\n\nmm:free 0x5 0\nmm:meminfo\n";
+        int code = (Integer) run.invoke(runner, script, "bad.gogo", true, List.of(), new PrintStream(out, true),
+                new PrintStream(err, true));
+        assertEquals(1, code);
+        assertEquals("ok\n", out.toString(StandardCharsets.UTF_8));
+        String error = err.toString(StandardCharsets.UTF_8);
+        assertTrue(error, error.startsWith("mm: bad.gogo:4: mm:free 0x5 0: pfn 0x5 is reserved"));
+        assertEquals("one line", 1, error.split("\n").length);
+    }
+}

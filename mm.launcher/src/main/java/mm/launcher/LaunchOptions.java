@@ -1,0 +1,120 @@
+package mm.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import mm.api.machine.Arch;
+import mm.api.machine.MachineConfig;
+
+/**
+ * The command line of {@code ./mm}, parsed and validated.
+ *
+ * @param machine the machine to boot
+ * @param commands the {@code -c} commands, or null
+ * @param script the script to run, or null
+ * @param scriptArgs arguments for the script ($1 .. $9)
+ * @param help true for {@code --help}
+ */
+record LaunchOptions(MachineConfig machine, String commands, Path script, List<String> scriptArgs, boolean help) {
+
+    /** A command line that cannot be used; the message says what was wrong and what is accepted. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** True when the shell runs interactively (no -c, no script). */
+    boolean interactive() {
+        return commands == null && script == null;
+    }
+
+    /**
+     * Parses the arguments: {@code --mem SIZE}, {@code --cpus N}, {@code --nodes N},
+     * {@code --arch ARCH} (also as {@code --opt=value}), {@code -c COMMANDS}, {@code -h}/{@code --help},
+     * then an optional script and its arguments.
+     */
+    static LaunchOptions parse(String[] args) throws UsageException {
+        MachineConfig machine = MachineConfig.DEFAULT;
+        String commands = null;
+        Path script = null;
+        List<String> scriptArgs = new ArrayList<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (script != null) {
+                scriptArgs.add(arg);
+                continue;
+            }
+            String name = arg;
+            String inline = null;
+            if (arg.startsWith("--") && arg.indexOf('=') > 0) {
+                name = arg.substring(0, arg.indexOf('='));
+                inline = arg.substring(arg.indexOf('=') + 1);
+            }
+            switch (name) {
+                case "-h", "--help" -> help = true;
+                case "--mem", "--cpus", "--nodes", "--arch", "-c" -> {
+                    String value = inline;
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new UsageException("option " + name + " needs a value, e.g. " + example(name));
+                        }
+                        value = args[++i];
+                    }
+                    if (name.equals("-c")) {
+                        if (commands != null) {
+                            throw new UsageException("-c was given twice: put all commands in one -c, separated by ';'");
+                        }
+                        commands = value;
+                    } else {
+                        machine = apply(machine, name, value);
+                    }
+                }
+                default -> {
+                    if (arg.startsWith("-") && arg.length() > 1) {
+                        throw new UsageException("unknown option '" + arg + "': accepted are --mem, --cpus, --nodes, --arch, -c, --help");
+                    }
+                    script = Path.of(arg);
+                }
+            }
+        }
+        if (commands != null && script != null) {
+            throw new UsageException("give either -c COMMANDS or a script, not both");
+        }
+        return new LaunchOptions(machine, commands, script, List.copyOf(scriptArgs), help);
+    }
+
+    private static String example(String option) {
+        return switch (option) {
+            case "--mem" -> "--mem 4G";
+            case "--cpus" -> "--cpus 4";
+            case "--nodes" -> "--nodes 2";
+            case "--arch" -> "--arch arm64";
+            default -> "-c 'mm:meminfo'";
+        };
+    }
+
+    private static MachineConfig apply(MachineConfig m, String option, String value) throws UsageException {
+        try {
+            return switch (option) {
+                case "--mem" -> m.withMem(MachineConfig.parseSize(value));
+                case "--cpus" -> m.withCpus(parseCount(option, value));
+                case "--nodes" -> m.withNodes(parseCount(option, value));
+                default -> m.withArch(Arch.parse(value));
+            };
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + value + ": " + e.getMessage());
+        }
+    }
+
+    private static int parseCount(String option, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+}

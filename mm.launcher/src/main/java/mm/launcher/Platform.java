@@ -1,0 +1,170 @@
+package mm.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import mm.api.machine.MachineConfig;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Apache Felix with mm-platform's bundles: installs every jar of the distribution's
+ * {@code bundles/} directory, starts them (the Gogo JLine shell last, once the console is up),
+ * and hands out the console's script runner.
+ */
+final class Platform implements AutoCloseable {
+
+    /** The bundle that runs the interactive shell; started after everything else. */
+    static final String SHELL_BUNDLE = "org.apache.felix.gogo.jline";
+    /** The service that says the console is up, and runs scripts. */
+    static final String SCRIPT_RUNNER = "mm.console.script.ScriptRunner";
+    /** How long the console may take to come up. */
+    static final long READY_TIMEOUT_MS = 30_000;
+
+    private final Framework framework;
+    private final Path storage;
+    private final List<Bundle> bundles = new ArrayList<>();
+    private Bundle shell;
+
+    private Platform(Framework framework, Path storage) {
+        this.framework = framework;
+        this.storage = storage;
+    }
+
+    /** Starts the framework and every bundle but the shell. */
+    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive) throws BundleException, IOException {
+        Path storage = Files.createTempDirectory("mm-felix-");
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put("felix.log.level", "1");
+        props.put("ds.loglevel", "warn");
+        props.put("mm.arch", machine.arch().kernelName());
+        props.put("mm.mem", Long.toString(machine.memBytes()));
+        props.put("mm.cpus", Integer.toString(machine.cpus()));
+        props.put("mm.nodes", Integer.toString(machine.nodes()));
+        // the JLine shell runs a session only when interactive; scripts run through the console's runner
+        props.put("gosh.args", interactive ? "" : "--nointeractive");
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        Framework fw = factory.newFramework(props);
+        fw.start();
+        Platform p = new Platform(fw, storage);
+        p.installAll(bundleDir);
+        return p;
+    }
+
+    private void installAll(Path bundleDir) throws BundleException, IOException {
+        BundleContext ctx = framework.getBundleContext();
+        List<Path> jars;
+        try (Stream<Path> s = Files.list(bundleDir)) {
+            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+        }
+        if (jars.isEmpty()) {
+            throw new IOException("no bundles in " + bundleDir);
+        }
+        for (Path jar : jars) {
+            bundles.add(ctx.installBundle(jar.toUri().toString()));
+        }
+        for (Bundle b : bundles) {
+            if (SHELL_BUNDLE.equals(b.getSymbolicName())) {
+                shell = b;
+            } else if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+    }
+
+    /**
+     * Waits until the console's script runner is registered: the machine has booted, the frame
+     * allocator adopted it and the commands are up.
+     *
+     * @return the runner, or null after {@link #READY_TIMEOUT_MS}
+     */
+    Object awaitScriptRunner() throws InterruptedException {
+        BundleContext ctx = framework.getBundleContext();
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            ServiceReference<?> ref = ctx.getServiceReference(SCRIPT_RUNNER);
+            if (ref != null) {
+                Object runner = ctx.getService(ref);
+                if (runner != null) {
+                    return runner;
+                }
+            }
+            Thread.sleep(10);
+        }
+        return null;
+    }
+
+    /** Why the console did not come up: bundles that are not active. */
+    String diagnose() {
+        List<String> lines = new ArrayList<>();
+        for (Bundle b : bundles) {
+            boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+            if (b != shell && !fragment && b.getState() != Bundle.ACTIVE) {
+                lines.add(b.getSymbolicName() + " is not active (state " + b.getState() + ")");
+            }
+        }
+        return lines.isEmpty() ? "every bundle is active, but a component did not activate (run with MM_DEBUG=1)"
+                : String.join("; ", lines);
+    }
+
+    /** Starts the Gogo JLine shell bundle: the interactive shell, or just its commands with --nointeractive. */
+    void startShell() throws BundleException {
+        if (shell == null) {
+            throw new BundleException("the Gogo shell bundle " + SHELL_BUNDLE + " is missing");
+        }
+        shell.start();
+    }
+
+    /** Blocks until the framework stops (the shell's 'exit' or end of input). */
+    void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    @Override
+    public void close() {
+        try {
+            framework.stop();
+            framework.waitForStop(10_000);
+        } catch (BundleException | InterruptedException e) {
+            // the JVM exits right after; nothing else to do
+        }
+        deleteStorage(storage);
+    }
+
+    static void deleteStorage(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    Path storage() {
+        return storage;
+    }
+}
