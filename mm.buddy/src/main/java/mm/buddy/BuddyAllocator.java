@@ -92,11 +92,11 @@ public class BuddyAllocator extends PageAllocatorCore {
 
     /** {@code rmqueue}: the CPU's list for small orders, else the zone's free lists ({@code rmqueue_buddy}). */
     @Override
-    protected long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags) {
+    protected long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags, int cpu) {
         int id = zoneId(zone);
         FreeArea area = areas[id];
         if (perCpuLists && PerCpuPages.allowedOrder(order)) {
-            int page = pcpLists.rmqueuePcplist(area, id, machine.currentCpu(), order, migratetype, allocFlags);
+            int page = pcpLists.rmqueuePcplist(area, id, cpu, order, migratetype, allocFlags);
             if (page != FreeArea.NO) {
                 return page;
             }
@@ -110,11 +110,10 @@ public class BuddyAllocator extends PageAllocatorCore {
 
     /** {@code __free_frozen_pages}: onto the CPU's list for small orders, else {@code free_one_page}. */
     @Override
-    protected void freeFrozenPages(Zone zone, long pfn, int order) {
+    protected void freeFrozenPages(Zone zone, long pfn, int order, int cpu) {
         int id = zoneId(zone);
         FreeArea area = areas[id];
-        if (perCpuLists && PerCpuPages.allowedOrder(order)
-                && pcpLists.freeFrozenPage(area, id, machine.currentCpu(), pfn, order)) {
+        if (perCpuLists && PerCpuPages.allowedOrder(order) && pcpLists.freeFrozenPage(area, id, cpu, pfn, order)) {
             return;
         }
         synchronized (area) {

@@ -44,7 +44,7 @@ public interface Zone {
     /** Pages handed to the page allocator ({@code zone_managed_pages}): present minus reserved. */
     long managedPages();
 
-    /** True if the zone has managed pages ({@code populated_zone} counts present pages; see the kernel). */
+    /** True if the zone has present pages ({@code populated_zone}). */
     default boolean populated() {
         return presentPages() > 0;
     }

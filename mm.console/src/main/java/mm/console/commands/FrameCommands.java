@@ -13,9 +13,12 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
-/** {@code mm:alloc} and {@code mm:free}: the page allocator by hand ({@code alloc_pages}, {@code __free_pages}). */
+/**
+ * {@code mm:alloc}, {@code mm:free} and {@code mm:drain}: the page allocator by hand
+ * ({@code alloc_pages}, {@code __free_pages}, {@code drain_all_pages}).
+ */
 @Component(service = FrameCommands.class, property = {
-    "osgi.command.scope=mm", "osgi.command.function=alloc", "osgi.command.function=free"})
+    "osgi.command.scope=mm", "osgi.command.function=alloc", "osgi.command.function=free", "osgi.command.function=drain"})
 public class FrameCommands {
 
     @Reference
@@ -75,6 +78,11 @@ public class FrameCommands {
             @Descriptor("first page frame number, hex (0x100000) or decimal") String pfn,
             @Descriptor("the order it was allocated with, 0 to 10") String order) {
         release(Args.pfn(pfn), Args.order(order));
+    }
+
+    @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")
+    public void drain() {
+        frames.drainAllPages();
     }
 
     private void release(long pfn, int order) {

@@ -67,7 +67,7 @@ public class ScriptRunner {
                     result = session.execute(st.text());
                 } catch (Exception e) {
                     String where = lines ? origin + ":" + st.line() : origin;
-                    err.println("mm: " + where + ": " + st.text() + ": " + describe(e));
+                    err.println("mm: " + where + ": " + st.text() + ": " + describe(e, st.text()));
                     return 1;
                 }
                 if (result != null) {
@@ -82,7 +82,7 @@ public class ScriptRunner {
     }
 
     /** One line for what went wrong; the exception's class only for what looks like a bug. */
-    static String describe(Exception e) {
+    static String describe(Exception e, String statement) {
         if (e instanceof CommandError) {
             return e.getMessage();
         }
@@ -90,7 +90,8 @@ public class ScriptRunner {
             return "command not found ('help' lists the commands)";
         }
         if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("Cannot coerce")) {
-            return "wrong arguments (see 'help " + e.getMessage().replaceFirst("Cannot coerce ([^(]*)\\(.*", "$1") + "')";
+            String command = statement.strip().split("\\s+")[0];
+            return "wrong arguments: 'help " + command + "' shows what " + command + " takes";
         }
         if ((e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null) {
             return e.getMessage();

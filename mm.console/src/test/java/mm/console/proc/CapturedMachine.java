@@ -539,6 +539,11 @@ final class CapturedMachine implements Machine {
         }
 
         @Override
+        public void setPageFlags(long pfn, int bits) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public int order(long pfn) {
             throw new UnsupportedOperationException();
         }

@@ -53,6 +53,9 @@ public final class FrameState {
      * Each answer is one line saying what is wrong and what would be accepted.
      */
     public static String badFree(FrameTable ft, long pfn, int order) {
+        if (ft.pfnValid(pfn) && (pfn & ((1L << order) - 1)) == 0 && isAllocatedHead(ft, pfn) && ft.order(pfn) == order) {
+            return null;
+        }
         String hex = "0x" + Long.toHexString(pfn);
         if (!ft.pfnValid(pfn)) {
             return "pfn " + hex + " is not a page frame of this machine (frames are 0x" + Long.toHexString(ft.startPfn())

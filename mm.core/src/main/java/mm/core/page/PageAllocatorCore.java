@@ -45,6 +45,11 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     protected FrameTable frames;
     private int nodes;
     private ZoneFlags zoneFlags;
+    /** Zones by {@link #zoneId}. */
+    private Zone[] zoneById;
+    /** Per node: the zonelist, and the zones of the node alone (__GFP_THISNODE). */
+    private Zone[][] zonelists;
+    private Zone[][] thisNodeZonelists;
     private volatile boolean active;
     private volatile long kswapdWakeups;
     private volatile long allocFailures;
@@ -55,6 +60,23 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         this.frames = m.frames();
         this.nodes = m.nodes().size();
         this.zoneFlags = new ZoneFlags(nodes);
+        this.zoneById = new Zone[nodes * ZoneType.MAX_NR_ZONES];
+        for (Zone z : m.zones()) {
+            zoneById[zoneId(z)] = z;
+        }
+        this.zonelists = new Zone[nodes][];
+        this.thisNodeZonelists = new Zone[nodes][];
+        for (int nid = 0; nid < nodes; nid++) {
+            List<Zone> list = m.zonelist(nid);
+            zonelists[nid] = list.toArray(new Zone[0]);
+            final int n = nid;
+            thisNodeZonelists[nid] = list.stream().filter(z -> z.nid() == n).toArray(Zone[]::new);
+        }
+    }
+
+    /** The zone a frame belongs to ({@code page_zone}), from the node and zone fields of its flags. */
+    protected Zone zoneOf(long pfn) {
+        return zoneById[frames.nid(pfn) * ZoneType.MAX_NR_ZONES + frames.zoneIndex(pfn)];
     }
 
     /** The zones' allocator flags ({@code zone->flags}). */
@@ -75,15 +97,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
      * keeps the zone's free counters ({@code NR_FREE_PAGES}...) right.
      *
      * @param preferred the first zone of the zonelist the request may use
+     * @param cpu the simulated CPU the caller runs on ({@code smp_processor_id})
      * @return the block's first pfn, or {@link #NO_PAGE}
      */
-    protected abstract long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags);
+    protected abstract long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags, int cpu);
 
     /**
      * {@code __free_frozen_pages}: takes back a block already reset by {@code free_pages_prepare}
      * (onto a per-CPU list, or the zone's free lists), keeping the free counters right.
      */
-    protected abstract void freeFrozenPages(Zone zone, long pfn, int order);
+    protected abstract void freeFrozenPages(Zone zone, long pfn, int order, int cpu);
 
     /** Forgets every free list, before an adoption. */
     protected abstract void resetFreeLists();
@@ -106,24 +129,29 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     // ---- allocation --------------------------------------------------------------------------
 
     /** The allocation context ({@code struct alloc_context}). */
-    private record AllocContext(List<Zone> zonelist, Zone preferred, int highestZoneIdx, int migratetype) {
+    private record AllocContext(Zone[] zonelist, Zone preferred, int highestZoneIdx, int migratetype, int cpu, int localNid) {
     }
 
     @Override
     public long allocPages(int gfp, int order) {
-        Machine m = machine;
-        return allocPagesNode(m.cpuToNode(m.currentCpu()), gfp, order);
+        int cpu = machine.currentCpu();
+        return allocPagesNode(machine.cpuToNode(cpu), gfp, order, cpu);
     }
 
     @Override
     public long allocPagesNode(int nid, int gfp, int order) {
+        int cpu = machine.currentCpu();
+        return allocPagesNode(nid, gfp, order, cpu);
+    }
+
+    private long allocPagesNode(int nid, int gfp, int order, int cpu) {
         checkOrder(order);
         Gfp.validate(gfp);
         if (nid < 0 || nid >= nodes) {
             throw new IllegalArgumentException("node " + nid + " does not exist: accepted are 0 to " + (nodes - 1));
         }
         ensureActive();
-        AllocContext ac = prepareAllocPages(nid, gfp);
+        AllocContext ac = prepareAllocPages(nid, gfp, cpu);
         if (ac.preferred == null) {
             allocFailures++;
             return NO_PAGE;
@@ -149,18 +177,9 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     }
 
     /** {@code prepare_alloc_pages}: the zonelist of the node (only its own zones for __GFP_THISNODE). */
-    private AllocContext prepareAllocPages(int nid, int gfp) {
+    private AllocContext prepareAllocPages(int nid, int gfp, int cpu) {
         int highest = Gfp.gfpZone(gfp).ordinal();
-        List<Zone> zonelist = machine.zonelist(nid);
-        if ((gfp & Gfp.__GFP_THISNODE) != 0) {
-            List<Zone> local = new ArrayList<>();
-            for (Zone z : zonelist) {
-                if (z.nid() == nid) {
-                    local.add(z);
-                }
-            }
-            zonelist = local;
-        }
+        Zone[] zonelist = (gfp & Gfp.__GFP_THISNODE) != 0 ? thisNodeZonelists[nid] : zonelists[nid];
         Zone preferred = null;
         for (Zone z : zonelist) {
             if (z.type().ordinal() <= highest) {
@@ -168,7 +187,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 break;
             }
         }
-        return new AllocContext(zonelist, preferred, highest, Gfp.gfpMigratetype(gfp).ordinal());
+        return new AllocContext(zonelist, preferred, highest, Gfp.gfpMigratetype(gfp).ordinal(), cpu,
+                machine.cpuToNode(cpu));
     }
 
     /**
@@ -209,9 +229,9 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 if (!passesWatermarks(zone, order, allocFlags, ac)) {
                     continue;
                 }
-                long pfn = rmqueue(ac.preferred, zone, order, ac.migratetype, allocFlags);
+                long pfn = rmqueue(ac.preferred, zone, order, ac.migratetype, allocFlags, ac.cpu);
                 if (pfn != NO_PAGE) {
-                    zoneStatistics(ac.preferred, zone);
+                    zoneStatistics(ac.preferred, zone, ac.localNid);
                     if ((allocFlags & AllocFlags.ALLOC_KSWAPD) != 0 && zoneFlags.test(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK)) {
                         zoneFlags.clear(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK);
                         wakeupKswapd(zone, 0, 0, zone.type().ordinal());
@@ -243,8 +263,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     }
 
     /** {@code zone_statistics}: NUMA hit/miss/foreign and local/other, one per allocation. */
-    private void zoneStatistics(Zone preferred, Zone z) {
-        int localNid = machine.cpuToNode(machine.currentCpu());
+    private void zoneStatistics(Zone preferred, Zone z, int localNid) {
         if (z.nid() == preferred.nid()) {
             z.modState(ZoneStat.NUMA_HIT, 1);
         } else {
@@ -349,7 +368,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             return;
         }
         freePagesPrepare(pfn);
-        freeFrozenPages(machine.zoneOfPfn(pfn), pfn, order);
+        freeFrozenPages(zoneOf(pfn), pfn, order, machine.currentCpu());
     }
 
     /** {@code free_pages_prepare}: the head loses its flags, order, owner, charge and reference. */
