@@ -36,8 +36,20 @@ public class FrameAllocatorIT {
         return ItOptions.platform("2G", 4, 2);
     }
 
+    /** Free pages, those waiting on per-CPU lists included. */
+    private long freeWithPcp() {
+        long pcp = 0;
+        for (mm.api.machine.Zone z : machine.zones()) {
+            for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
+                pcp += frames.pcpCount(z, cpu);
+            }
+        }
+        return machine.zoneState(ZoneStat.NR_FREE_PAGES) + pcp;
+    }
+
     @Test
     public void allocationsThroughTheServiceAreAllReturned() {
+        frames.drainAllPages();
         long freeAtStart = machine.zoneState(ZoneStat.NR_FREE_PAGES);
         long[] nrFreeAtStart = nrFreePerOrder();
         List<long[]> held = new ArrayList<>();
@@ -50,11 +62,13 @@ public class FrameAllocatorIT {
             held.add(new long[] {pfn, order});
             pages += 1L << order;
         }
-        assertEquals(freeAtStart - pages, machine.zoneState(ZoneStat.NR_FREE_PAGES));
+        assertEquals(freeAtStart - pages, freeWithPcp());
         assertTrue(frames.check().toString(), frames.check().isEmpty());
         for (long[] h : held) {
             frames.freePages(h[0], (int) h[1]);
         }
+        assertEquals(freeAtStart, freeWithPcp());
+        frames.drainAllPages();
         assertEquals(freeAtStart, machine.zoneState(ZoneStat.NR_FREE_PAGES));
         assertEquals("the buddy lists merged back to their boot shape", java.util.Arrays.toString(nrFreeAtStart),
                 java.util.Arrays.toString(nrFreePerOrder()));
@@ -64,14 +78,14 @@ public class FrameAllocatorIT {
     @Test
     public void aBadFreeThroughTheServiceIsRefusedAndChangesNothing() {
         long pfn = frames.allocPages(Gfp.GFP_KERNEL, 2);
-        long free = machine.zoneState(ZoneStat.NR_FREE_PAGES);
+        long free = freeWithPcp();
         try {
             frames.freePages(pfn, 3);
             fail("freeing with the wrong order must be refused");
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("was allocated with order 2"));
         }
-        assertEquals(free, machine.zoneState(ZoneStat.NR_FREE_PAGES));
+        assertEquals(free, freeWithPcp());
         frames.freePages(pfn, 2);
         try {
             frames.freePages(pfn, 2);

@@ -111,8 +111,9 @@ public final class Gfp {
 
     /**
      * Parses GFP flags written as the kernel names them, joined by {@code |}:
-     * {@code GFP_KERNEL}, {@code GFP_ATOMIC|__GFP_ZERO}, or a number ({@code 0xcc0}).
-     * Names are matched without regard to case.
+     * {@code GFP_KERNEL}, {@code GFP_ATOMIC|__GFP_ZERO}, or a number ({@code 0xcc0}). Since
+     * {@code |} is a pipe in shells, {@code +} and {@code ,} join flags too
+     * ({@code GFP_ATOMIC+__GFP_ZERO}). Names are matched without regard to case.
      *
      * @throws IllegalArgumentException naming the bad part and what is accepted
      */
@@ -121,7 +122,7 @@ public final class Gfp {
             throw new IllegalArgumentException("empty GFP flags: accepted are kernel names joined by '|', e.g. GFP_KERNEL|__GFP_ZERO");
         }
         int mask = 0;
-        for (String part : text.split("\\|", -1)) {
+        for (String part : text.split("[|+,]", -1)) {
             String p = part.trim();
             mask |= parseOne(p, text);
         }
@@ -130,7 +131,7 @@ public final class Gfp {
 
     private static int parseOne(String p, String whole) {
         if (p.isEmpty()) {
-            throw new IllegalArgumentException("empty flag in '" + whole + "': accepted are kernel names joined by '|'");
+            throw new IllegalArgumentException("empty flag in '" + whole + "': accepted are kernel names joined by '|', '+' or ','");
         }
         String upper = p.toUpperCase(Locale.ROOT);
         for (Name n : NAMES) {

@@ -32,7 +32,8 @@ public class FrameCommands {
             @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
             @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
             @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order,
-            @Descriptor("GFP flags by their kernel names, e.g. GFP_KERNEL, GFP_ATOMIC|__GFP_ZERO, GFP_DMA32") String gfp) {
+            @Descriptor("GFP flags by their kernel names, e.g. GFP_KERNEL, GFP_DMA32, GFP_ATOMIC+__GFP_ZERO "
+                    + "(join with + or quote the kernel's |: 'GFP_ATOMIC|__GFP_ZERO')") String gfp) {
         return allocate(node, Args.order(order), Args.gfp(gfp));
     }
 
