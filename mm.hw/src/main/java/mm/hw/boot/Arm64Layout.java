@@ -21,7 +21,25 @@ final class Arm64Layout {
     static final long KERNEL_DATA_START = 0x42400000L;
     static final long KERNEL_DATA_END = 0x42b00000L;
 
+    /** QEMU virt's LEGACY_RAMLIMIT_BYTES: the high IO regions never start below RAM_BASE + 255 GiB. */
+    static final long LEGACY_RAMLIMIT = 255 * GIB;
+    /** QEMU virt's VIRT_HIGH_GIC_REDIST2 size, the first high IO region. */
+    static final long HIGH_GIC_REDIST2_SIZE = 64 * MIB;
+    /** QEMU virt's VIRT_HIGH_PCIE_ECAM size. */
+    static final long HIGH_PCIE_ECAM_SIZE = 256 * MIB;
+
     private Arm64Layout() {
+    }
+
+    /**
+     * Where QEMU's {@code virt_set_memmap} puts the high PCIe ECAM: after RAM (rounded up to 1 GiB)
+     * but not below 256 GiB, behind the 64 MiB GIC redistributor region, aligned to its size. Up to
+     * 255 GiB of RAM that is the legacy 0x4010000000.
+     */
+    static long highPcieEcam(long ramEnd) {
+        long highIoBase = Math.max(RAM_BASE + LEGACY_RAMLIMIT, (ramEnd + GIB - 1) / GIB * GIB);
+        long afterRedist = highIoBase + HIGH_GIC_REDIST2_SIZE;
+        return (afterRedist + HIGH_PCIE_ECAM_SIZE - 1) / HIGH_PCIE_ECAM_SIZE * HIGH_PCIE_ECAM_SIZE;
     }
 
     static ArchLayout build(MachineConfig cfg) {
@@ -40,7 +58,7 @@ final class Arm64Layout {
         iomem.add(new IomemResource(RAM_BASE, end - 1, "System RAM", List.of(
                 new IomemResource(KERNEL_CODE_START, KERNEL_CODE_END - 1, "Kernel code"),
                 new IomemResource(KERNEL_DATA_START, KERNEL_DATA_END - 1, "Kernel data"))));
-        iomem.add(new IomemResource(0x4010000000L, 0x401fffffffL, "PCI ECAM"));
+        iomem.add(new IomemResource(highPcieEcam(end), highPcieEcam(end) + HIGH_PCIE_ECAM_SIZE - 1, "PCI ECAM"));
         long dmaEnd = Math.min(4 * GIB, end);
         long[] maxZonePfn = {dmaEnd >>> 12, dmaEnd >>> 12};
         // VA_BITS = 48 with 4 KiB pages

@@ -479,15 +479,25 @@ public final class MemblockAllocator implements Memblock {
     }
 
     /**
-     * {@code memblock_alloc_try_nid} ({@code memblock_alloc_internal}): prefers {@code nid}, and
-     * retries from address 0 when nothing is found above {@code minAddr}.
+     * {@code memblock_alloc_try_nid} ({@code memblock_alloc_internal}): caps {@code maxAddr} at
+     * {@code current_limit}, prefers {@code nid}, and retries from address 0 when nothing is found
+     * above {@code minAddr}.
      *
      * @return the base, or 0 on failure
      */
     public long memblockAllocTryNid(long size, long align, long minAddr, long maxAddr, int nid) {
-        long found = memblockAllocRangeNid(size, align, minAddr, maxAddr, nid, false);
+        return memblockAllocInternal(size, align, minAddr, maxAddr, nid, false);
+    }
+
+    /**
+     * {@code memblock_alloc_internal}: unlike the {@code memblock_phys_alloc*} family, the
+     * virtual-address allocators never go above {@code memblock.current_limit}.
+     */
+    private long memblockAllocInternal(long size, long align, long minAddr, long maxAddrIn, int nid, boolean exactNid) {
+        long maxAddr = Math.min(maxAddrIn, currentLimit);
+        long found = memblockAllocRangeNid(size, align, minAddr, maxAddr, nid, exactNid);
         if (found == 0 && minAddr != 0) {
-            found = memblockAllocRangeNid(size, align, 0, maxAddr, nid, false);
+            found = memblockAllocRangeNid(size, align, 0, maxAddr, nid, exactNid);
         }
         return found;
     }
@@ -499,11 +509,7 @@ public final class MemblockAllocator implements Memblock {
      * @return the base, or 0 on failure
      */
     public long memblockAllocExactNidRaw(long size, long align, long minAddr, long maxAddr, int nid) {
-        long found = memblockAllocRangeNid(size, align, minAddr, maxAddr, nid, true);
-        if (found == 0 && minAddr != 0) {
-            found = memblockAllocRangeNid(size, align, 0, maxAddr, nid, true);
-        }
-        return found;
+        return memblockAllocInternal(size, align, minAddr, maxAddr, nid, true);
     }
 
     /** {@code memblock_alloc}: anywhere accessible, any node. */

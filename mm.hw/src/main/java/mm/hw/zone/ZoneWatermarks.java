@@ -95,10 +95,11 @@ public final class ZoneWatermarks {
     /** {@code int_sqrt}: the integer square root, rounded down. */
     static long intSqrt(long x) {
         long r = (long) Math.sqrt((double) x);
-        while (r * r > x) {
+        // squares would overflow near Long.MAX_VALUE; compare by division instead
+        while (r > 0 && r > x / r) {
             r--;
         }
-        while ((r + 1) * (r + 1) <= x) {
+        while (r + 1 <= x / (r + 1)) {
             r++;
         }
         return r;
