@@ -30,7 +30,7 @@ public class LowmemReserveRatioSysctl extends WatermarkSysctl {
 
     @Override
     public void write(String value) {
-        String v = value == null ? "" : value.trim();
+        String v = value == null ? "" : value.replaceAll("^[\\s,]+|[\\s,]+$", "");
         if (v.isEmpty()) {
             throw new IllegalArgumentException(name() + " needs 1 to 5 whole numbers separated by spaces or tabs");
         }

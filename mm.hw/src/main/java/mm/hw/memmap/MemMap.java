@@ -48,7 +48,8 @@ public final class MemMap implements FrameTable {
     /**
      * A table for [startPfn, endPfn), every frame zeroed: flags 0, refcount 0, no links.
      *
-     * @throws IllegalArgumentException if the range is empty, too large, or not pageblock aligned at its start
+     * @throws IllegalArgumentException if the range is empty or too large (pageblocks are counted
+     *     from absolute pfns, so the start need not be pageblock aligned)
      */
     public MemMap(long startPfn, long endPfn) {
         long n = endPfn - startPfn;

@@ -125,7 +125,7 @@ class MachineComponentTest {
         assertTrue(word.contains("whole number"), word);
         String tooMany = configError(new Cfg("", "", 0, 17), NO_PROPS);
         assertTrue(tooMany.contains("node count 17 is out of range"), tooMany);
-        assertTrue(tooMany.contains("1 to 16"), tooMany);
+        assertTrue(tooMany.contains("1 to 8"), tooMany);
         String split = configError(new Cfg("", "256M", 0, 3), NO_PROPS);
         assertTrue(split.contains("cannot be split into 3 nodes"), split);
         String badNodes = configError(Cfg.EMPTY, props("mm.nodes", "2x"));

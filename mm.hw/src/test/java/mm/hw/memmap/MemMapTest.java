@@ -65,13 +65,13 @@ class MemMapTest {
             mm.set(pfn, bit);
         }
         mm.setOrder(pfn, 15);
-        mm.setLinks(pfn, ZoneType.DEVICE.ordinal(), 15);
+        mm.setLinks(pfn, ZoneType.DEVICE.ordinal(), 7);
         assertEquals(15, mm.order(pfn));
         assertEquals(ZoneType.DEVICE.ordinal(), mm.zoneIndex(pfn));
-        assertEquals(15, mm.nid(pfn));
+        assertEquals(7, mm.nid(pfn));
         assertEquals((1 << PageFlags.NR_PAGEFLAGS) - 1, mm.pageFlags(pfn), "pageFlags leaves order, zone and node out");
-        // page->flags layout: 21 flag bits, then 4 of order, 3 of zone, 4 of node
-        int expected = ((1 << 21) - 1) | (15 << 21) | (ZoneType.DEVICE.ordinal() << 25) | (15 << 28);
+        // page->flags layout: 22 flag bits, then 4 of order, 3 of zone, 3 of node
+        int expected = ((1 << 22) - 1) | (15 << 22) | (ZoneType.DEVICE.ordinal() << 26) | (7 << 29);
         assertEquals(expected, mm.flags(pfn));
 
         // each field can change without disturbing the others
