@@ -375,4 +375,30 @@ class FallbackTest {
         // 128 free + 0 movable pages < 256: stolen, not claimed
         assertEquals(UNMOVABLE, ft.pageblockMigratetype(0x200));
     }
+    /**
+     * {@code should_try_claim_block}: unmovable and reclaimable requests try to claim whatever the
+     * size of the block they fall back to (here order 3), so as not to pollute the pageblock.
+     */
+    @ParameterizedTest
+    @CsvSource({"0, 0", "16, 2"})
+    void unmovableAndReclaimableClaimEvenForABlockBelowOrder4(int extraGfp, int expectType) {
+        MachineImpl m = boot(SMALL);
+        BuddyAllocator b = new BuddyAllocator(m);
+        FrameTable ft = m.frames();
+        Zone dma = m.zone(0, ZoneType.DMA);
+        List<Long> pages = stagePageblock0x200(b, dma);
+        for (int i = 0; i < 8; i++) {
+            b.freePages(pages.get(i), 0);
+        }
+        assertEquals(List.of(0x200L), list(b, dma, 3, MOVABLE));
+
+        long pfn = b.allocPages(Gfp.GFP_DMA | extraGfp | Gfp.__GFP_MEMALLOC, 0);
+
+        assertEquals(0x200, pfn);
+        assertEquals(expectType, ft.pageblockMigratetype(0x200), "8 free + 504 non-movable pages: claimed");
+        assertEquals(List.of(0x201L), list(b, dma, 0, expectType));
+        assertEquals(List.of(0x204L), list(b, dma, 2, expectType));
+        assertEquals(512, dma.watermarkBoost());
+        assertEquals(List.of(), b.check());
+    }
 }
