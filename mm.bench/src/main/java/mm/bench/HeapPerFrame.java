@@ -12,7 +12,7 @@ import mm.hw.machine.MachineImpl;
  * Heap bytes per simulated frame of a booted 64 GiB machine with the buddy allocator: measured as
  * the growth of the used heap after full collections, and as the frame table's own account.
  */
-final class HeapPerFrame {
+public final class HeapPerFrame {
 
     /** The measured figures. */
     record Result(long frames, long presentFrames, long heapBytes, long tableBytes) {
@@ -26,6 +26,15 @@ final class HeapPerFrame {
     }
 
     private HeapPerFrame() {
+    }
+
+    /** Just the memory figure: {@code java -cp mm.bench/target/benchmarks.jar mm.bench.HeapPerFrame [GiB]}. */
+    public static void main(String[] args) {
+        long gib = args.length > 0 ? Long.parseLong(args[0]) : 64;
+        Result r = measure(gib << 30);
+        System.out.printf("%d GiB machine: %,d frames in the table (%,d present), %,d heap bytes: %.2f bytes/frame "
+                + "(%.2f per present frame); the frame table accounts for %,d bytes%n", gib, r.frames(), r.presentFrames(),
+                r.heapBytes(), r.perFrame(), r.perPresentFrame(), r.tableBytes());
     }
 
     static Result measure(long memBytes) {

@@ -85,6 +85,11 @@ public class BuddyAllocator extends PageAllocatorCore {
         return areas[zoneId(zone)];
     }
 
+    /** The zones' allocator flags, for this package's tests. */
+    mm.core.page.ZoneFlags flags() {
+        return zoneFlags();
+    }
+
     /** True if small blocks go through per-CPU lists. */
     public boolean perCpuLists() {
         return perCpuLists;

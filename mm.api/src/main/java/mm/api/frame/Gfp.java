@@ -111,15 +111,19 @@ public final class Gfp {
 
     /**
      * Parses GFP flags written as the kernel names them, joined by {@code |}:
-     * {@code GFP_KERNEL}, {@code GFP_ATOMIC|__GFP_ZERO}, or a number ({@code 0xcc0}). Since
-     * {@code |} is a pipe in shells, {@code +} and {@code ,} join flags too
-     * ({@code GFP_ATOMIC+__GFP_ZERO}). Names are matched without regard to case.
+     * {@code GFP_KERNEL}, {@code GFP_ATOMIC|__GFP_ZERO}, or a number ({@code 0xcc0}); {@code none}
+     * (what {@link #format} and the kernel print for 0) is 0. Since {@code |} is a pipe in shells,
+     * {@code +} and {@code ,} join flags too ({@code GFP_ATOMIC+__GFP_ZERO}). Names are matched
+     * without regard to case.
      *
      * @throws IllegalArgumentException naming the bad part and what is accepted
      */
     public static int parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty GFP flags: accepted are kernel names joined by '|', e.g. GFP_KERNEL|__GFP_ZERO");
+        }
+        if (text.trim().equalsIgnoreCase("none")) {
+            return 0;
         }
         int mask = 0;
         for (String part : text.split("[|+,]", -1)) {

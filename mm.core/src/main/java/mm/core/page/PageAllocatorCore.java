@@ -7,6 +7,7 @@ import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
+import mm.api.machine.MigrateType;
 import mm.api.machine.Owners;
 import mm.api.machine.PageFlags;
 import mm.api.machine.Watermark;
@@ -276,7 +277,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     /**
      * {@code __alloc_pages_slowpath}, up to the point the simulator models so far: wake kswapd,
      * retry at the min watermark with reserve rights, retry ignoring watermarks for
-     * __GFP_MEMALLOC, and for __GFP_NOFAIL a last try with ALLOC_MIN_RESERVE. Direct reclaim,
+     * __GFP_MEMALLOC, and for __GFP_NOFAIL a last try with ALLOC_MIN_RESERVE if the caller may
+     * enter direct reclaim (without it the kernel fails the request). Direct reclaim,
      * compaction and the OOM killer slot in between once they exist.
      */
     private long allocPagesSlowpath(int gfp, int order, AllocContext ac) {
@@ -295,7 +297,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 return pfn;
             }
         }
-        if ((gfp & Gfp.__GFP_NOFAIL) != 0) {
+        // nopage: a __GFP_NOFAIL request that cannot reclaim is refused ("unreasonable nofail requests")
+        if ((gfp & Gfp.__GFP_NOFAIL) != 0 && Gfp.allowsBlocking(gfp)) {
             pfn = getPageFromFreelist(gfp, order, AllocFlags.ALLOC_MIN_RESERVE, ac);
         }
         return pfn;
@@ -477,8 +480,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /**
      * The frame-table invariants every allocator keeps, then the implementation's own: free
-     * frames counted from the table equal the zone's NR_FREE_PAGES; allocated blocks are aligned,
-     * of a valid order and inside their zone.
+     * frames counted from the table (those of MIGRATE_ISOLATE pageblocks excepted) equal the zone's
+     * NR_FREE_PAGES; allocated blocks are aligned, of a valid order and inside their zone.
      */
     @Override
     public List<String> check() {
@@ -525,13 +528,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                     pfn += 1L << order;
                     continue;
                 }
-                free++;
+                // account_freepages: free pages of MIGRATE_ISOLATE pageblocks are not in NR_FREE_PAGES
+                if (ft.pageblockMigratetype(pfn) != MigrateType.ISOLATE.ordinal()) {
+                    free++;
+                }
                 pfn++;
             }
             long counted = zone.state(ZoneStat.NR_FREE_PAGES);
             if (free - onPcp != counted) {
-                problems.add(String.format("%s: %d frames are free in the frame table (%d of them on per-CPU lists) but "
-                        + "NR_FREE_PAGES is %d", zone, free, onPcp, counted));
+                problems.add(String.format("%s: %d frames are free in the frame table%s but NR_FREE_PAGES is %d", zone, free,
+                        onPcp == 0 ? "" : " (" + onPcp + " of them on per-CPU lists)", counted));
             }
             long pcpCounts = 0;
             for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
