@@ -53,8 +53,15 @@ public interface FrameTable {
     /** Just the {@link PageFlags} bits of the flags word, without order, zone and node. */
     int pageFlags(long pfn);
 
-    /** Replaces all {@link PageFlags} bits at once, keeping order, zone and node ({@code free_pages_prepare}). */
+    /** Replaces all {@link PageFlags} bits at once, keeping order, zone and node. */
     void setPageFlags(long pfn, int bits);
+
+    /**
+     * Resets a frame as {@code free_pages_prepare} leaves it: no page flags, order 0, count 0, no
+     * mappings, private 0, no owner, no memcg. Zone, node and the content token stay (freed
+     * memory keeps its old contents until someone overwrites or zeroes it).
+     */
+    void clearFrame(long pfn);
 
     /** The zone index of the frame ({@code page_zonenum}), a {@link ZoneType} ordinal. */
     int zoneIndex(long pfn);

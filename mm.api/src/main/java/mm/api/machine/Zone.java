@@ -17,6 +17,14 @@ public interface Zone {
     /** The zone type; its ordinal is the zone index ({@code zone_idx}). */
     ZoneType type();
 
+    /**
+     * The zone's position among all zones of the machine, {@code nid * MAX_NR_ZONES + zone index}
+     * (the kernel's {@code page_zone_id}): a dense index for per-zone arrays.
+     */
+    default int id() {
+        return nid() * ZoneType.MAX_NR_ZONES + type().ordinal();
+    }
+
     /** The name /proc/zoneinfo prints ({@code DMA}, {@code DMA32}, {@code Normal}...). */
     default String name() {
         return type().kernelName();
@@ -88,6 +96,13 @@ public interface Zone {
 
     /** Adds to a zone counter ({@code __mod_zone_page_state}); the frame allocator calls it. */
     void modState(ZoneStat item, long delta);
+
+    /**
+     * Counts an event on a CPU's own counter, without an atomic operation
+     * ({@code __count_numa_events}: per-CPU data, folded into {@link #state} when read). Like the
+     * kernel's per-CPU data, it assumes one thread at a time runs on a simulated CPU.
+     */
+    void countEvent(int cpu, ZoneStat item, long delta);
 
     /**
      * The per-CPU page list batch ({@code zone->pageset_batch}, from {@code zone_batchsize}, at

@@ -414,6 +414,11 @@ final class CapturedMachine implements Machine {
         }
 
         @Override
+        public void countEvent(int cpu, ZoneStat item, long delta) {
+            stats[item.ordinal()] += delta;
+        }
+
+        @Override
         public int pagesetBatch() {
             return batch;
         }
@@ -540,6 +545,11 @@ final class CapturedMachine implements Machine {
 
         @Override
         public void setPageFlags(long pfn, int bits) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void clearFrame(long pfn) {
             throw new UnsupportedOperationException();
         }
 

@@ -8,7 +8,6 @@ import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
 import mm.api.machine.MigrateType;
-import mm.api.machine.Owners;
 import mm.api.machine.PageFlags;
 import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
@@ -87,7 +86,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /** A dense index for a zone: node * MAX_NR_ZONES + zone index. */
     protected static int zoneId(Zone z) {
-        return z.nid() * ZoneType.MAX_NR_ZONES + z.type().ordinal();
+        return z.id();
     }
 
     // ---- what a subclass provides -------------------------------------------------------------
@@ -232,7 +231,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 }
                 long pfn = rmqueue(ac.preferred, zone, order, ac.migratetype, allocFlags, ac.cpu);
                 if (pfn != NO_PAGE) {
-                    zoneStatistics(ac.preferred, zone, ac.localNid);
+                    zoneStatistics(ac.preferred, zone, ac.localNid, ac.cpu);
                     if ((allocFlags & AllocFlags.ALLOC_KSWAPD) != 0 && zoneFlags.test(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK)) {
                         zoneFlags.clear(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK);
                         wakeupKswapd(zone, 0, 0, zone.type().ordinal());
@@ -264,14 +263,14 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     }
 
     /** {@code zone_statistics}: NUMA hit/miss/foreign and local/other, one per allocation. */
-    private void zoneStatistics(Zone preferred, Zone z, int localNid) {
+    private static void zoneStatistics(Zone preferred, Zone z, int localNid, int cpu) {
         if (z.nid() == preferred.nid()) {
-            z.modState(ZoneStat.NUMA_HIT, 1);
+            z.countEvent(cpu, ZoneStat.NUMA_HIT, 1);
         } else {
-            z.modState(ZoneStat.NUMA_MISS, 1);
-            preferred.modState(ZoneStat.NUMA_FOREIGN, 1);
+            z.countEvent(cpu, ZoneStat.NUMA_MISS, 1);
+            preferred.countEvent(cpu, ZoneStat.NUMA_FOREIGN, 1);
         }
-        z.modState(z.nid() == localNid ? ZoneStat.NUMA_LOCAL : ZoneStat.NUMA_OTHER, 1);
+        z.countEvent(cpu, z.nid() == localNid ? ZoneStat.NUMA_LOCAL : ZoneStat.NUMA_OTHER, 1);
     }
 
     /**
@@ -336,7 +335,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /**
      * {@code prep_new_page}/{@code post_alloc_hook}: one reference, the order in the head's flags,
-     * PG_head for a compound (__GFP_COMP) block, the kernel as owner; __GFP_ZERO clears the contents.
+     * PG_head for a compound (__GFP_COMP) block; __GFP_ZERO clears the contents. The caller records
+     * itself as the owner if it wants to be known ({@link FrameTable#setOwner}).
      */
     private void prepNewPage(long pfn, int order, int gfp) {
         FrameTable ft = frames;
@@ -345,7 +345,6 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         if (order > 0 && (gfp & Gfp.__GFP_COMP) != 0) {
             ft.set(pfn, PageFlags.PG_head);
         }
-        ft.setOwner(pfn, Owners.KERNEL);
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
             long end = pfn + (1L << order);
             for (long p = pfn; p < end; p++) {
@@ -376,14 +375,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /** {@code free_pages_prepare}: the head loses its flags, order, owner, charge and reference. */
     private void freePagesPrepare(long pfn) {
-        FrameTable ft = frames;
-        ft.setPageFlags(pfn, 0);
-        ft.setOrder(pfn, 0);
-        ft.setOwner(pfn, Owners.NONE);
-        ft.setMemcg(pfn, 0);
-        ft.setMapcount(pfn, 0);
-        ft.setPrivate(pfn, 0);
-        ft.setRefcount(pfn, 0);
+        frames.clearFrame(pfn);
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ public final class ZoneFlags {
     }
 
     private static int id(Zone z) {
-        return z.nid() * ZoneType.MAX_NR_ZONES + z.type().ordinal();
+        return z.id();
     }
 
     /** {@code test_bit}. */

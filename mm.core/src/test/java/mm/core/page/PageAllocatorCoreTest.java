@@ -75,7 +75,7 @@ class PageAllocatorCoreTest {
         assertEquals(1, ft.refcount(p));
         assertEquals(2, ft.order(p));
         assertTrue(ft.test(p, PageFlags.PG_head));
-        assertEquals(Owners.KERNEL, ft.owner(p));
+        assertEquals(Owners.NONE, ft.owner(p), "the allocator records no owner: callers record themselves");
         for (long t = p + 1; t < p + 4; t++) {
             assertEquals(0, ft.refcount(t), "tail frames carry no reference");
         }

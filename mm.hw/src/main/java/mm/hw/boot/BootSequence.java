@@ -87,7 +87,11 @@ public final class BootSequence {
                     cpus.add(c);
                 }
             }
-            nodes.add(new NodeImpl(nid, cpus.stream().mapToInt(Integer::intValue).toArray()));
+            NodeImpl node = new NodeImpl(nid, cpus.stream().mapToInt(Integer::intValue).toArray());
+            for (ZoneImpl z : node.zoneImpls()) {
+                z.initCpus(cfg.cpus());
+            }
+            nodes.add(node);
             // sparse_init → sparse_buffer_init: the node's memmap in one allocation, on the node
             long sections = presentSections(mb, nid);
             long memmap = mb.memblockAllocExactNidRaw(sections * SECTION_MAP_SIZE, SECTION_MAP_SIZE, MAX_DMA_ADDRESS,

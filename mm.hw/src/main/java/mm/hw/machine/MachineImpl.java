@@ -28,7 +28,12 @@ public final class MachineImpl implements Machine {
     private final Zone[][] zoneTable;
     private final List<List<Zone>> zonelists;
     private final SimClockImpl clock = new SimClockImpl();
-    private final ThreadLocal<Integer> cpu = ThreadLocal.withInitial(() -> 0);
+    private final ThreadLocal<int[]> cpu = ThreadLocal.withInitial(() -> new int[1]);
+    /** The last thread that asked for its CPU, and the answer: spares the thread-local lookup on hot paths. */
+    private volatile CpuOfThread lastAsked = new CpuOfThread(null, null);
+
+    private record CpuOfThread(Thread thread, int[] cpu) {
+    }
 
     private MachineImpl(BootSequence.Booted booted) {
         this.booted = booted;
@@ -156,18 +161,29 @@ public final class MachineImpl implements Machine {
 
     @Override
     public int currentCpu() {
-        return cpu.get();
+        CpuOfThread last = lastAsked;
+        if (last.thread() == Thread.currentThread()) {
+            return last.cpu()[0];
+        }
+        return currentCpuSlow();
+    }
+
+    private int currentCpuSlow() {
+        int[] c = cpu.get();
+        lastAsked = new CpuOfThread(Thread.currentThread(), c);
+        return c[0];
     }
 
     @Override
     public <T> T runOn(int c, Supplier<T> work) {
         cpuToNode(c);
-        int saved = cpu.get();
-        cpu.set(c);
+        int[] slot = cpu.get();
+        int saved = slot[0];
+        slot[0] = c;
         try {
             return work.get();
         } finally {
-            cpu.set(saved);
+            slot[0] = saved;
         }
     }
 

@@ -43,6 +43,11 @@ public final class MemMap implements FrameTable {
         final int[] owner = new int[SECTION_FRAMES];
         final short[] memcg = new short[SECTION_FRAMES];
         final long[] token = new long[SECTION_FRAMES];
+
+        void clear(int j) {
+            owner[j] = 0;
+            memcg[j] = 0;
+        }
     }
 
     /**
@@ -72,13 +77,18 @@ public final class MemMap implements FrameTable {
         sectionPresent[idx(pfn) >>> SECTION_SHIFT] = true;
     }
 
+    /** The array index of a pfn; small so that the JIT inlines it everywhere. */
     private int idx(long pfn) {
         long i = pfn - base;
         if (i < 0 || i >= nrFrames) {
-            throw new IndexOutOfBoundsException("pfn " + pfn + " (0x" + Long.toHexString(pfn) + ") is outside the frame table [0x"
-                    + Long.toHexString(base) + ", 0x" + Long.toHexString(base + nrFrames) + ")");
+            throw outOfRange(pfn);
         }
         return (int) i;
+    }
+
+    private IndexOutOfBoundsException outOfRange(long pfn) {
+        return new IndexOutOfBoundsException("pfn " + pfn + " (0x" + Long.toHexString(pfn) + ") is outside the frame table [0x"
+                + Long.toHexString(base) + ", 0x" + Long.toHexString(base + nrFrames) + ")");
     }
 
     @Override
@@ -93,7 +103,8 @@ public final class MemMap implements FrameTable {
 
     @Override
     public boolean pfnValid(long pfn) {
-        return pfn >= base && pfn < base + nrFrames && sectionPresent[(int) (pfn - base) >>> SECTION_SHIFT];
+        long i = pfn - base;
+        return i >= 0 && i < nrFrames && sectionPresent[(int) i >>> SECTION_SHIFT];
     }
 
     @Override
@@ -128,6 +139,19 @@ public final class MemMap implements FrameTable {
     }
 
     @Override
+    public void clearFrame(long pfn) {
+        int i = idx(pfn);
+        flags[i] &= (ZONE_MASK << ZONE_SHIFT) | (NODE_MASK << NODE_SHIFT);
+        word0[i] = 0;
+        word1[i] = 0;
+        mapcount[i] = 0;
+        PageExt e = ext[i >>> SECTION_SHIFT];
+        if (e != null) {
+            e.clear(i & (SECTION_FRAMES - 1));
+        }
+    }
+
+    @Override
     public int zoneIndex(long pfn) {
         return (flags[idx(pfn)] >>> ZONE_SHIFT) & ZONE_MASK;
     }
@@ -151,11 +175,15 @@ public final class MemMap implements FrameTable {
 
     @Override
     public void setOrder(long pfn, int order) {
-        if (order < 0 || order > ORDER_MASK) {
-            throw new IllegalArgumentException("order " + order + " does not fit the flags word (0 to 15)");
+        if ((order & ~ORDER_MASK) != 0) {
+            throw badOrder(order);
         }
         int i = idx(pfn);
         flags[i] = (flags[i] & ~(ORDER_MASK << ORDER_SHIFT)) | (order << ORDER_SHIFT);
+    }
+
+    private static IllegalArgumentException badOrder(int order) {
+        return new IllegalArgumentException("order " + order + " does not fit the flags word (0 to 15)");
     }
 
     private static final int ON_FREE_LIST = (1 << PageFlags.PG_buddy) | (1 << PageFlags.PG_pcp);

@@ -14,6 +14,7 @@ public final class ZoneImpl implements Zone {
 
     private final int nid;
     private final ZoneType type;
+    private final int id;
     private long startPfn;
     private long spannedPages;
     private long presentPages;
@@ -22,6 +23,8 @@ public final class ZoneImpl implements Zone {
     private volatile long watermarkBoost;
     private final long[] lowmemReserve = new long[ZoneType.MAX_NR_ZONES];
     private final AtomicLongArray stats = new AtomicLongArray(ZoneStat.COUNT);
+    /** Per-CPU event counters ({@code per_cpu_zonestats}), folded into {@link #state} when read. */
+    private long[][] cpuEvents = new long[0][];
     private int pagesetBatch = 1;
     private int pagesetHighMin;
     private int pagesetHighMax;
@@ -32,6 +35,12 @@ public final class ZoneImpl implements Zone {
     public ZoneImpl(int nid, ZoneType type) {
         this.nid = nid;
         this.type = type;
+        this.id = nid * ZoneType.MAX_NR_ZONES + type.ordinal();
+    }
+
+    @Override
+    public int id() {
+        return id;
     }
 
     /** Sets the span and present pages ({@code zone_init_internals}, {@code calculate_node_totalpages}). */
@@ -138,9 +147,26 @@ public final class ZoneImpl implements Zone {
         lowmemReserve[j] = pages;
     }
 
+    /** Sizes the per-CPU counters for the machine's CPUs ({@code setup_zone_pageset}). */
+    public void initCpus(int cpus) {
+        long[][] c = new long[cpus][ZoneStat.COUNT];
+        cpuEvents = c;
+    }
+
     @Override
     public long state(ZoneStat item) {
-        return stats.get(item.ordinal());
+        long sum = stats.get(item.ordinal());
+        if (item.ordinal() >= ZoneStat.NUMA_HIT.ordinal()) {
+            for (long[] c : cpuEvents) {
+                sum += c[item.ordinal()];
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void countEvent(int cpu, ZoneStat item, long delta) {
+        cpuEvents[cpu][item.ordinal()] += delta;
     }
 
     @Override
