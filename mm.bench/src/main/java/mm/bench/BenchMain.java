@@ -42,11 +42,13 @@ public final class BenchMain {
         double direct = score.getOrDefault("direct", 0.0);
         double service = score.getOrDefault("service", 0.0);
         double baseline = score.getOrDefault("baseline", 0.0);
+        double buddyOnly = score.getOrDefault("buddyListsOnly", 0.0);
         System.out.println();
         System.out.println("mm-platform benchmarks (order-0 alloc+free pairs, one thread; 4 GiB machine)");
         System.out.printf("  direct call        %,14.0f pairs/s   target >= 20,000,000%n", direct);
         System.out.printf("  OSGi service       %,14.0f pairs/s   service/direct cost %.3fx (target <= 1.05x)%n", service,
                 direct / Math.max(service, 1));
+        System.out.printf("  buddy lists only   %,14.0f pairs/s   (no per-CPU lists: split and merge every time)%n", buddyOnly);
         System.out.printf("  Java free list     %,14.0f pairs/s   (baseline: the buddy costs %.1fx a bare free list)%n",
                 baseline, baseline / Math.max(direct, 1));
         System.out.println("heap per frame, 64 GiB machine, buddy allocator adopted");

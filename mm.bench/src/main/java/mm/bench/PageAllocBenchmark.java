@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Order-0 allocation + free pairs per second on the default machine (x86_64, 4 GiB, 4 CPUs): the
- * buddy allocator called directly, the same allocator through its OSGi service in Felix, and a
- * trivial Java free list of pfns as the floor of what a page allocator costs.
+ * buddy allocator called directly, the same allocator through its OSGi service in Felix, the
+ * buddy lists alone (no per-CPU lists), and a trivial Java free list of pfns as the floor of what
+ * a page allocator costs.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,6 +34,17 @@ public class PageAllocBenchmark {
         @Setup(Level.Trial)
         public void boot() {
             frames = new BuddyAllocator(MachineImpl.boot(MachineConfig.DEFAULT));
+        }
+    }
+
+    /** The buddy allocator without per-CPU lists: every pair splits and merges through the zone's free lists. */
+    @State(Scope.Benchmark)
+    public static class BuddyListsOnly {
+        FrameAllocator frames;
+
+        @Setup(Level.Trial)
+        public void boot() {
+            frames = new BuddyAllocator(MachineImpl.boot(MachineConfig.DEFAULT), false);
         }
     }
 
@@ -80,6 +92,13 @@ public class PageAllocBenchmark {
 
     @Benchmark
     public long direct(Direct s) {
+        long pfn = s.frames.allocPages(Gfp.GFP_KERNEL, 0);
+        s.frames.freePages(pfn, 0);
+        return pfn;
+    }
+
+    @Benchmark
+    public long buddyListsOnly(BuddyListsOnly s) {
         long pfn = s.frames.allocPages(Gfp.GFP_KERNEL, 0);
         s.frames.freePages(pfn, 0);
         return pfn;
