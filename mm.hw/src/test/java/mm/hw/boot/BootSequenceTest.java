@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import mm.api.machine.Arch;
 import mm.api.machine.FrameTable;
 import mm.api.machine.IomemResource;
-import mm.api.machine.Machine;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.MemblockRegion;
 import mm.api.machine.MigrateType;
