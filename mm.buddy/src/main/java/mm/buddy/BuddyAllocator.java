@@ -49,19 +49,27 @@ public class BuddyAllocator extends PageAllocatorCore {
     private final PerCpuLists pcpLists;
     private final boolean perCpuLists;
 
-    /** The DS component: binds to the machine and adopts its frame table, the free lists of boot. */
+    /**
+     * The DS component: binds to the machine and stays dormant until the platform's switchboard
+     * makes it the active frame allocator ({@link #adopt}).
+     */
     @Activate
     public BuddyAllocator(@Reference Machine machine, Config config) {
-        this(machine, config.perCpuLists());
+        this(machine, config.perCpuLists(), false);
     }
 
-    /** An allocator with per-CPU lists, as the kernel has, adopting the machine. */
+    /** An allocator with per-CPU lists, as the kernel has, that has adopted the machine. */
     public BuddyAllocator(Machine machine) {
         this(machine, true);
     }
 
-    /** An allocator adopting the machine; without per-CPU lists every block goes to and from the buddy lists. */
+    /** An allocator that has adopted the machine; without per-CPU lists every block goes to and from the buddy lists. */
     public BuddyAllocator(Machine machine, boolean perCpuLists) {
+        this(machine, perCpuLists, true);
+    }
+
+    /** An allocator bound to the machine, adopting it now or staying dormant. */
+    BuddyAllocator(Machine machine, boolean perCpuLists, boolean adoptNow) {
         bind(machine);
         areas = new FreeArea[machine.nodes().size() * ZoneType.MAX_NR_ZONES];
         for (Zone z : machine.zones()) {
@@ -73,7 +81,9 @@ public class BuddyAllocator extends PageAllocatorCore {
         freeOnePage = new FreeOnePage(machine.frames());
         pcpLists = new PerCpuLists(machine.frames(), rmqueue, freeOnePage, zoneFlags(), this, areas.length, machine.cpuCount());
         this.perCpuLists = perCpuLists;
-        adopt(Handover.BOOT);
+        if (adoptNow) {
+            adopt(Handover.BOOT);
+        }
     }
 
     @Override
@@ -127,7 +137,7 @@ public class BuddyAllocator extends PageAllocatorCore {
     }
 
     @Override
-    public void drainAllPages() {
+    protected void drainPages() {
         for (Zone z : machine.zones()) {
             int id = zoneId(z);
             for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {

@@ -17,8 +17,8 @@ import mm.core.page.ZoneFlags;
  * {@code free_pcppages_bulk}). {@code high} tunes itself between the zone's {@code high_min} and
  * {@code high_max}: it grows while the zone is above its high watermark and allocations refill,
  * and shrinks when the zone falls below it. Pages on these lists are not counted in NR_FREE_PAGES,
- * as in the kernel. (The periodic decay of {@code high}, {@code decay_pcp_high}, waits for the
- * simulated clock to drive vmstat work.)
+ * as in the kernel. Each CPU's lists are used with its gate held. (The periodic decay of
+ * {@code high}, {@code decay_pcp_high}, waits for the simulated clock to drive vmstat work.)
  */
 final class PerCpuLists {
 
@@ -54,33 +54,26 @@ final class PerCpuLists {
 
     /**
      * {@code rmqueue_pcplist}: a block from the CPU's list for this order and type, refilled from
-     * the zone when empty.
+     * the zone when empty. The CPU's gate is held.
      *
-     * @return the pfn, or {@link FreeArea#NO} if the list is busy or the zone has nothing
+     * @return the pfn, or {@link FreeArea#NO} if the zone has nothing
      */
     int rmqueuePcplist(FreeArea area, int zoneId, int cpu, int order, int migratetype, int allocFlags) {
         PerCpuPages pcp = pcps[zoneId][cpu];
-        if (!pcp.tryLock()) {
-            return NO;
-        }
-        try {
-            pcp.freeCount >>= 1;
-            int pindex = PerCpuPages.orderToPindex(migratetype, order);
+        pcp.freeCount >>= 1;
+        int pindex = PerCpuPages.orderToPindex(migratetype, order);
+        if (pcp.empty(pindex)) {
+            int batch = nrPcpAlloc(pcp, area.zone, order);
+            int alloced = rmqueueBulk(area, order, batch, pcp, pindex, migratetype, allocFlags);
+            pcp.count += alloced << order;
             if (pcp.empty(pindex)) {
-                int batch = nrPcpAlloc(pcp, area.zone, order);
-                int alloced = rmqueueBulk(area, order, batch, pcp, pindex, migratetype, allocFlags);
-                pcp.count += alloced << order;
-                if (pcp.empty(pindex)) {
-                    return NO;
-                }
+                return NO;
             }
-            int page = pcp.first(pindex);
-            pcp.del(page, pindex);
-            pcp.count -= 1 << order;
-            return page;
-        } finally {
-            pcp.unlock();
         }
+        int page = pcp.first(pindex);
+        pcp.del(page, pindex);
+        pcp.count -= 1 << order;
+        return page;
     }
 
     /**
@@ -132,7 +125,7 @@ final class PerCpuLists {
 
     /**
      * {@code __free_frozen_pages} for an order the lists take: onto the CPU's list, unless the
-     * pageblock is isolated or the list is busy.
+     * pageblock is isolated. The CPU's gate is held.
      *
      * @return false if the caller must free to the zone instead
      */
@@ -144,15 +137,7 @@ final class PerCpuLists {
             }
             migratetype = MigrateType.MOVABLE.ordinal();
         }
-        PerCpuPages pcp = pcps[zoneId][cpu];
-        if (!pcp.tryLock()) {
-            return false;
-        }
-        try {
-            freeFrozenPageCommit(area, pcp, pfn, migratetype, order);
-        } finally {
-            pcp.unlock();
-        }
+        freeFrozenPageCommit(area, pcps[zoneId][cpu], pfn, migratetype, order);
         return true;
     }
 
@@ -265,22 +250,15 @@ final class PerCpuLists {
         }
     }
 
-    /** {@code drain_pages_zone}: every page of one CPU's lists for a zone goes back, in batches. */
+    /**
+     * {@code drain_pages_zone}: every page of one CPU's lists for a zone goes back, in batches.
+     * The caller holds every CPU's gate.
+     */
     void drainPagesZone(FreeArea area, int zoneId, int cpu) {
         PerCpuPages pcp = pcps[zoneId][cpu];
         int batch = Math.max(1, area.zone.pagesetBatch());
-        while (true) {
-            while (!pcp.tryLock()) {
-                Thread.onSpinWait();
-            }
-            try {
-                if (pcp.count == 0) {
-                    return;
-                }
-                freePcppagesBulk(area, Math.min(pcp.count, batch << PCP_BATCH_SCALE_MAX), pcp, 0);
-            } finally {
-                pcp.unlock();
-            }
+        while (pcp.count > 0) {
+            freePcppagesBulk(area, Math.min(pcp.count, batch << PCP_BATCH_SCALE_MAX), pcp, 0);
         }
     }
 

@@ -1,7 +1,5 @@
 package mm.buddy;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
@@ -12,8 +10,8 @@ import mm.api.machine.PageFlags;
  * One CPU's page lists for one zone ({@code struct per_cpu_pages}, include/linux/mmzone.h): free
  * blocks of orders 0 to 3 (and THP's pageblock order) kept back from the zone, one list per order
  * and migratetype, linked through the frame table like the zone's free lists. {@code count} is in
- * pages. The lock is a try-lock, as the kernel's {@code pcp_spin_trylock}: whoever fails to take
- * it goes to the zone instead.
+ * pages. Only calls running on the CPU touch them, with its gate held (mm.core's {@code CpuGates},
+ * the kernel's {@code pcp_spin_lock} with preemption disabled); a drain takes every gate.
  */
 final class PerCpuPages {
 
@@ -31,18 +29,7 @@ final class PerCpuPages {
     static final int PCPF_FREE_HIGH_BATCH = 2;
 
     private static final int NO = FrameTable.NO_PFN;
-    private static final VarHandle LOCK;
 
-    static {
-        try {
-            LOCK = MethodHandles.lookup().findVarHandle(PerCpuPages.class, "lock", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused")
-    private volatile int lock;
     private final FrameTable ft;
     private final int[] head = new int[NR_PCP_LISTS];
     private final int[] tail = new int[NR_PCP_LISTS];
@@ -62,16 +49,6 @@ final class PerCpuPages {
         this.ft = ft;
         java.util.Arrays.fill(head, NO);
         java.util.Arrays.fill(tail, NO);
-    }
-
-    /** {@code pcp_spin_trylock}. */
-    boolean tryLock() {
-        return LOCK.compareAndSet(this, 0, 1);
-    }
-
-    /** {@code pcp_spin_unlock}. */
-    void unlock() {
-        LOCK.setRelease(this, 0);
     }
 
     /** {@code pcp_allowed_order}: orders up to PAGE_ALLOC_COSTLY_ORDER, and THP's. */

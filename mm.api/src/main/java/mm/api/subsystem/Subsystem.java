@@ -12,7 +12,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link #PROP_CONTRACT} and {@link #PROP_IMPL}. Replacing the active one is a transaction: the old
  * one {@link #quiesce() quiesces} and exports what the frame table cannot say, the new one
  * {@link #adopt adopts} it and its {@link #check() invariants} are checked; if anything fails, the
- * old one resumes.
+ * old one adopts the machine again. Calls that reach the old one meanwhile wait, then go on to
+ * its successor ({@link #forwardTo}).
  */
 @ProviderType
 public interface Subsystem {
@@ -46,4 +47,13 @@ public interface Subsystem {
      * of the returned list; an empty list means all hold. Never changes state.
      */
     List<String> check();
+
+    /**
+     * After a hand-over that succeeded: calls that still reach this (quiesced) implementation,
+     * through a reference not yet rebound, are passed on to its successor, which must implement
+     * the same contract. Callers that arrived during the hand-over wait for this or for a
+     * rollback ({@link #adopt}).
+     */
+    default void forwardTo(Subsystem successor) {
+    }
 }

@@ -34,6 +34,11 @@ import mm.api.subsystem.Handover;
  * <p>Adoption: the frame table is scanned zone by zone and every run of free frames is handed to
  * {@link #adoptFreeBlock} as the largest aligned blocks, lowest pfn first: the same free lists
  * {@code memblock_free_all} builds at boot.
+ *
+ * <p>Hand-over: every call runs with its CPU's gate held ({@link CpuGates}), so that
+ * {@link #quiesce} can stop them all, drain the per-CPU lists and mark the allocator inactive.
+ * A call that then reaches it waits until the hand-over ends and goes on to the successor
+ * ({@link #forwardTo}), or proceeds here if the old allocator took the machine back.
  */
 public abstract class PageAllocatorCore implements FrameAllocator, WatermarkCheck.FreeBlocks {
 
@@ -50,7 +55,12 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     /** Per node: the zonelist, and the zones of the node alone (__GFP_THISNODE). */
     private Zone[][] zonelists;
     private Zone[][] thisNodeZonelists;
+    private CpuGates gates;
     private volatile boolean active;
+    /** True from {@link #quiesce} until the hand-over ends: callers wait rather than fail. */
+    private volatile boolean swapping;
+    private volatile FrameAllocator successor;
+    private final Object swapMonitor = new Object();
     private volatile long kswapdWakeups;
     private volatile long allocFailures;
 
@@ -60,6 +70,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         this.frames = m.frames();
         this.nodes = m.nodes().size();
         this.zoneFlags = new ZoneFlags(nodes);
+        this.gates = new CpuGates(m.cpuCount());
         this.zoneById = new Zone[nodes * ZoneType.MAX_NR_ZONES];
         for (Zone z : m.zones()) {
             zoneById[zoneId(z)] = z;
@@ -150,7 +161,23 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         if (nid < 0 || nid >= nodes) {
             throw new IllegalArgumentException("node " + nid + " does not exist: accepted are 0 to " + (nodes - 1));
         }
-        ensureActive();
+        long pfn;
+        gates.lock(cpu);
+        try {
+            pfn = active ? allocPagesLocked(nid, gfp, order, cpu) : REDIRECT;
+        } finally {
+            gates.unlock(cpu);
+        }
+        return pfn != REDIRECT ? pfn : successorOrWait().allocPagesNode(nid, gfp, order);
+    }
+
+    /** A pfn that says: this allocator is not active, ask its successor. */
+    private static final long REDIRECT = -2;
+    /** How long a call waits for a hand-over to end. */
+    private static final long SWAP_WAIT_MILLIS = 5_000;
+
+    /** {@code __alloc_pages}, with the CPU's gate held. */
+    private long allocPagesLocked(int nid, int gfp, int order, int cpu) {
         AllocContext ac = prepareAllocPages(nid, gfp, cpu);
         if (ac.preferred == null) {
             allocFailures++;
@@ -358,7 +385,21 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     @Override
     public void freePages(long pfn, int order) {
         checkOrder(order);
-        ensureActive();
+        int cpu = machine.currentCpu();
+        gates.lock(cpu);
+        try {
+            if (active) {
+                freePagesLocked(pfn, order, cpu);
+                return;
+            }
+        } finally {
+            gates.unlock(cpu);
+        }
+        successorOrWait().freePages(pfn, order);
+    }
+
+    /** {@code __free_pages}, with the CPU's gate held. */
+    private void freePagesLocked(long pfn, int order, int cpu) {
         FrameTable ft = frames;
         String bad = FrameState.badFree(ft, pfn, order);
         if (bad != null) {
@@ -370,7 +411,38 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             return;
         }
         freePagesPrepare(pfn);
-        freeFrozenPages(zoneOf(pfn), pfn, order, machine.currentCpu());
+        freeFrozenPages(zoneOf(pfn), pfn, order, cpu);
+    }
+
+    /**
+     * Where a call goes when this allocator is not active: during a hand-over, wait (at most
+     * {@link #SWAP_WAIT_MILLIS}) for its end; then the successor, or this allocator again if it
+     * took the machine back.
+     */
+    private FrameAllocator successorOrWait() {
+        synchronized (swapMonitor) {
+            long deadline = System.currentTimeMillis() + SWAP_WAIT_MILLIS;
+            while (!active && successor == null && swapping) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    swapMonitor.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (active) {
+                return this;
+            }
+            if (successor != null) {
+                return successor;
+            }
+        }
+        throw new IllegalStateException("FrameAllocator '" + implName() + "' is not active"
+                + (swapping ? " and its hand-over did not end within " + SWAP_WAIT_MILLIS / 1000 + " s" : ""));
     }
 
     /** {@code free_pages_prepare}: the head loses its flags, order, owner, charge and reference. */
@@ -380,24 +452,28 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     // ---- lifecycle ---------------------------------------------------------------------------
 
-    private void ensureActive() {
-        if (!active) {
-            throw new IllegalStateException("FrameAllocator '" + implName() + "' is not active");
-        }
-    }
-
     @Override
     public synchronized void adopt(Handover from) {
-        resetFreeLists();
-        zoneFlags.reset();
-        for (Zone zone : machine.zones()) {
-            zone.modState(ZoneStat.NR_FREE_PAGES, -zone.state(ZoneStat.NR_FREE_PAGES));
-            zone.modState(ZoneStat.NR_FREE_PAGES_BLOCKS, -zone.state(ZoneStat.NR_FREE_PAGES_BLOCKS));
-            if (zone.spannedPages() > 0) {
-                adoptZone(zone);
+        gates.lockAll();
+        try {
+            resetFreeLists();
+            zoneFlags.reset();
+            for (Zone zone : machine.zones()) {
+                zone.modState(ZoneStat.NR_FREE_PAGES, -zone.state(ZoneStat.NR_FREE_PAGES));
+                zone.modState(ZoneStat.NR_FREE_PAGES_BLOCKS, -zone.state(ZoneStat.NR_FREE_PAGES_BLOCKS));
+                if (zone.spannedPages() > 0) {
+                    adoptZone(zone);
+                }
             }
+            successor = null;
+            active = true;
+            swapping = false;
+        } finally {
+            gates.unlockAll();
         }
-        active = true;
+        synchronized (swapMonitor) {
+            swapMonitor.notifyAll();
+        }
     }
 
     /** Scans a zone: skips reserved frames and allocated blocks, hands each run of free frames over. */
@@ -443,11 +519,34 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         }
     }
 
+    /**
+     * Stops every call (each CPU's gate), returns the per-CPU lists to the zones and marks the
+     * allocator inactive: from here the frame table says everything. Calls that arrive wait
+     * until {@link #forwardTo} names the successor or {@link #adopt} takes the machine back.
+     */
     @Override
     public synchronized Handover quiesce() {
-        drainAllPages();
-        active = false;
+        gates.lockAll();
+        try {
+            drainPages();
+            active = false;
+            swapping = true;
+        } finally {
+            gates.unlockAll();
+        }
         return new Handover(CONTRACT, implName(), Map.of());
+    }
+
+    @Override
+    public void forwardTo(mm.api.subsystem.Subsystem next) {
+        if (!(next instanceof FrameAllocator)) {
+            throw new IllegalArgumentException("a FrameAllocator can only hand over to a FrameAllocator, not " + next);
+        }
+        synchronized (swapMonitor) {
+            successor = (FrameAllocator) next;
+            swapping = false;
+            swapMonitor.notifyAll();
+        }
     }
 
     /** True between {@link #adopt} and {@link #quiesce}. */
@@ -455,9 +554,19 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         return active;
     }
 
+    /** Returns every frame on per-CPU lists to the zones ({@code drain_all_pages}), with every CPU stopped. */
     @Override
-    public void drainAllPages() {
-        // no per-CPU lists yet
+    public final void drainAllPages() {
+        gates.lockAll();
+        try {
+            drainPages();
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    /** Empties the implementation's per-CPU caches into the zones; called with every CPU's gate held. */
+    protected void drainPages() {
     }
 
     @Override
@@ -477,6 +586,15 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
      */
     @Override
     public List<String> check() {
+        gates.lockAll();
+        try {
+            return checkStopped();
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    private List<String> checkStopped() {
         List<String> problems = new ArrayList<>();
         FrameTable ft = frames;
         for (Zone zone : machine.zones()) {

@@ -25,8 +25,19 @@ final class FirstFitAllocator extends PageAllocatorCore {
     boolean refuseNofragment;
 
     FirstFitAllocator(Machine m) {
+        this(m, true);
+    }
+
+    private FirstFitAllocator(Machine m, boolean adoptNow) {
         bind(m);
-        adopt(Handover.BOOT);
+        if (adoptNow) {
+            adopt(Handover.BOOT);
+        }
+    }
+
+    /** One bound to the machine that never adopted it. */
+    static FirstFitAllocator dormant(Machine m) {
+        return new FirstFitAllocator(m, false);
     }
 
     private BitSet bits(Zone z) {

@@ -1,6 +1,7 @@
 package mm.core.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -186,18 +187,53 @@ class PageAllocatorCoreTest {
     }
 
     @Test
-    void aQuiescedAllocatorRefusesCalls() {
+    void callsDuringAHandOverWaitAndGoOnToTheSuccessor() throws Exception {
         MachineImpl m = MachineImpl.boot(SMALL);
         FirstFitAllocator a = new FirstFitAllocator(m);
         long p = a.allocPages(Gfp.GFP_KERNEL, 0);
         Handover h = a.quiesce();
         assertEquals(FrameAllocator.CONTRACT, h.contract());
         assertEquals("firstfit", h.fromImpl());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.allocPages(Gfp.GFP_KERNEL, 0));
-        assertEquals("FrameAllocator 'firstfit' is not active", e.getMessage());
-        assertThrows(IllegalStateException.class, () -> a.freePages(p, 0));
         // argument errors still come first
         assertThrows(IllegalArgumentException.class, () -> a.allocPages(Gfp.GFP_KERNEL, 11));
+        java.util.concurrent.CompletableFuture<Long> late = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> a.allocPages(Gfp.GFP_KERNEL, 0));
+        Thread.sleep(100);
+        assertFalse(late.isDone(), "a call during the hand-over waits");
+        FirstFitAllocator b = new FirstFitAllocator(m);
+        b.adopt(h);
+        a.forwardTo(b);
+        long q = late.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertNotEquals(FrameAllocator.NO_PAGE, q);
+        a.freePages(p, 0);
+        b.freePages(q, 0);
+        assertEquals(List.of(), b.check());
+    }
+
+    @Test
+    void callsDuringAFailedHandOverProceedWhenTheOldAllocatorTakesTheMachineBack() throws Exception {
+        MachineImpl m = MachineImpl.boot(SMALL);
+        FirstFitAllocator a = new FirstFitAllocator(m);
+        Handover h = a.quiesce();
+        java.util.concurrent.CompletableFuture<Long> late = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> a.allocPages(Gfp.GFP_KERNEL, 0));
+        Thread.sleep(100);
+        assertFalse(late.isDone());
+        a.adopt(h);
+        assertNotEquals(FrameAllocator.NO_PAGE, late.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of(), a.check());
+    }
+
+    @Test
+    void aDormantAllocatorRefusesCallsAtOnce() {
+        MachineImpl m = MachineImpl.boot(SMALL);
+        FirstFitAllocator a = new FirstFitAllocator(m);
+        a.quiesce();
+        a.forwardTo(new FirstFitAllocator(m));
+        FirstFitAllocator dormant = FirstFitAllocator.dormant(m);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> dormant.allocPages(Gfp.GFP_KERNEL, 0));
+        assertEquals("FrameAllocator 'firstfit' is not active", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> dormant.freePages(0x100, 0));
     }
 
     @Test
