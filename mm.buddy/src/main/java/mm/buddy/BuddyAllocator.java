@@ -12,6 +12,7 @@ import mm.api.subsystem.Subsystem;
 import mm.core.page.PageAllocatorCore;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -56,6 +57,16 @@ public class BuddyAllocator extends PageAllocatorCore {
     @Activate
     public BuddyAllocator(@Reference Machine machine, Config config) {
         this(machine, config.perCpuLists(), false);
+    }
+
+    /**
+     * A change of the configuration {@code mm.buddy} while the component runs: without this method
+     * DS would replace the component, and with it the free lists of an active allocator. The
+     * per-CPU lists are chosen at creation; a new value applies from the next start.
+     */
+    @Modified
+    void modified(Config config) {
+        // nothing to do: see above
     }
 
     /** An allocator with per-CPU lists, as the kernel has, that has adopted the machine. */

@@ -72,7 +72,7 @@ public final class Main {
         }
         Platform platform;
         try {
-            platform = Platform.start(bundles, opts.machine(), opts.interactive());
+            platform = Platform.start(bundles, opts.machine(), opts.interactive(), dir("mm.state"), dir("mm.load"));
         } catch (Exception e) {
             err.println("mm: the platform did not start: " + e.getMessage());
             return EXIT_STARTUP;
@@ -118,6 +118,12 @@ public final class Main {
             return "permission denied";
         }
         return e.getMessage();
+    }
+
+    /** A directory named by a system property ({@code ./mm} sets them), or null. */
+    private static Path dir(String property) {
+        String v = System.getProperty(property);
+        return v == null || v.isBlank() ? null : Path.of(v);
     }
 
     /** The distribution's directory: -Dmm.home, else the parent of the lib/ directory holding this jar. */

@@ -45,10 +45,30 @@ final class Platform implements AutoCloseable {
         this.storage = storage;
     }
 
-    /** Starts the framework and every bundle but the shell. */
-    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive) throws BundleException, IOException {
+    /**
+     * Starts the framework and every bundle but the shell.
+     *
+     * @param state where the platform keeps what outlives a run (the configurations, among them the
+     *     active implementation of each contract), or null to keep nothing
+     * @param load the directory FileInstall watches for implementation bundles, or null for none
+     */
+    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load)
+            throws BundleException, IOException {
         Path storage = Files.createTempDirectory("mm-felix-");
         Map<String, String> props = new HashMap<>();
+        if (state != null) {
+            Path config = Files.createDirectories(state.resolve("config"));
+            props.put("felix.cm.dir", config.toAbsolutePath().toString());
+        }
+        if (load != null) {
+            Files.createDirectories(load);
+            props.put("felix.fileinstall.dir", load.toAbsolutePath().toString());
+            props.put("felix.fileinstall.poll", "500");
+            props.put("felix.fileinstall.noInitialDelay", "true");
+            props.put("felix.fileinstall.filter", ".*\\.jar");
+            // the switchboard reports what did not load, in one line per jar (mm:impls)
+            props.put("felix.fileinstall.log.level", "0");
+        }
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put("felix.log.level", "1");

@@ -8,8 +8,11 @@ import mm.api.machine.Owners;
 import mm.api.machine.Zone;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import mm.api.subsystem.Switchboard;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
@@ -24,8 +27,19 @@ public class FrameCommands {
     @Reference
     volatile Machine machine;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     volatile FrameAllocator frames;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Switchboard switchboard;
+
+    private final ActiveCall calls = new ActiveCall("frames");
+
+    @Deactivate
+    void deactivate() {
+        calls.close();
+    }
 
     @Descriptor("allocate 2^ORDER contiguous pages (alloc_pages) and print where they came from")
     public Allocation alloc(
@@ -51,12 +65,8 @@ public class FrameCommands {
         if (node < -1 || node >= m.nodes().size()) {
             throw new CommandError("node " + node + " does not exist: accepted are 0 to " + (m.nodes().size() - 1));
         }
-        long pfn;
-        try {
-            pfn = node < 0 ? fa.allocPages(gfp, order) : fa.allocPagesNode(node, gfp, order);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CommandError(e.getMessage());
-        }
+        long pfn = calls.call(switchboard, m, FrameAllocator.CONTRACT, fa.implName(), node < 0 ? "allocPages" : "allocPagesNode",
+                ActiveCall.CALL_MS, () -> node < 0 ? fa.allocPages(gfp, order) : fa.allocPagesNode(node, gfp, order));
         if (pfn == FrameAllocator.NO_PAGE) {
             // warn_alloc's first line
             throw new CommandError(String.format("page allocation failure: order:%d, mode:%#x(%s), nodemask=(null): "
@@ -83,14 +93,18 @@ public class FrameCommands {
 
     @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")
     public void drain() {
-        frames.drainAllPages();
+        FrameAllocator fa = frames;
+        calls.call(switchboard, machine, FrameAllocator.CONTRACT, fa.implName(), "drainAllPages", ActiveCall.CALL_MS, () -> {
+            fa.drainAllPages();
+            return null;
+        });
     }
 
     private void release(long pfn, int order) {
-        try {
-            frames.freePages(pfn, order);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CommandError(e.getMessage());
-        }
+        FrameAllocator fa = frames;
+        calls.call(switchboard, machine, FrameAllocator.CONTRACT, fa.implName(), "freePages", ActiveCall.CALL_MS, () -> {
+            fa.freePages(pfn, order);
+            return null;
+        });
     }
 }

@@ -5,8 +5,11 @@ import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.console.proc.MachineFormatter;
 import org.apache.felix.service.command.Descriptor;
+import mm.api.subsystem.Switchboard;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
@@ -18,8 +21,19 @@ public class MachineCommands {
     @Reference
     volatile Machine machine;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     volatile FrameAllocator frames;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Switchboard switchboard;
+
+    private final ActiveCall calls = new ActiveCall("check");
+
+    @Deactivate
+    void deactivate() {
+        calls.close();
+    }
 
     @Descriptor("describe the simulated machine: architecture, RAM, CPUs, nodes and zones, active implementations")
     public String machine() {
@@ -34,11 +48,28 @@ public class MachineCommands {
 
     @Descriptor("check that the frame table, the zone counters and the allocator's free lists agree; print ok or each broken invariant")
     public String check() {
-        List<String> problems = frames.check();
+        FrameAllocator fa = frames;
+        Switchboard sb = switchboard;
+        List<String> problems = calls.call(sb, machine, FrameAllocator.CONTRACT, fa.implName(), "check", ActiveCall.SCAN_MS,
+                fa::check);
         if (problems.isEmpty()) {
             return "ok";
         }
-        throw new CommandError(problems.size() + (problems.size() == 1 ? " broken invariant:\n" : " broken invariants:\n")
-                + String.join("\n", problems));
+        String report = problems.size() + (problems.size() == 1 ? " broken invariant:\n" : " broken invariants:\n")
+                + String.join("\n", problems);
+        if (sb != null && !isReference(sb, fa.implName())) {
+            report += "\n" + sb.fail(FrameAllocator.CONTRACT, "mm:check found " + problems.size() + " broken invariant"
+                    + (problems.size() == 1 ? "" : "s") + ", the first: " + problems.get(0));
+        }
+        throw new CommandError(report);
+    }
+
+    private static boolean isReference(Switchboard sb, String impl) {
+        for (Switchboard.Candidate c : sb.candidates()) {
+            if (c.contract().equals(FrameAllocator.CONTRACT) && c.impl().equals(impl)) {
+                return c.reference();
+            }
+        }
+        return false;
     }
 }

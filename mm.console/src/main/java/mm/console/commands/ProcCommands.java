@@ -1,5 +1,6 @@
 package mm.console.commands;
 
+import java.util.function.Function;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.console.proc.BuddyinfoFormatter;
@@ -9,8 +10,11 @@ import mm.console.proc.MemblockFormatter;
 import mm.console.proc.PagetypeinfoFormatter;
 import mm.console.proc.ZoneinfoFormatter;
 import org.apache.felix.service.command.Descriptor;
+import mm.api.subsystem.Switchboard;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
@@ -27,8 +31,26 @@ public class ProcCommands {
     @Reference
     volatile Machine machine;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     volatile FrameAllocator frames;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Switchboard switchboard;
+
+    private final ActiveCall calls = new ActiveCall("proc");
+
+    @Deactivate
+    void deactivate() {
+        calls.close();
+    }
+
+    /** A view that asks the active allocator (free blocks per order, per-CPU lists), with the isolation of {@link ActiveCall}. */
+    private String viaAllocator(Function<FrameAllocator, String> view) {
+        FrameAllocator fa = frames;
+        return Args.view(calls.call(switchboard, machine, FrameAllocator.CONTRACT, fa.implName(), "nrFree", ActiveCall.SCAN_MS,
+                () -> view.apply(fa)));
+    }
 
     @Descriptor("print /proc/meminfo: memory totals and usage in kB")
     public String meminfo() {
@@ -37,17 +59,17 @@ public class ProcCommands {
 
     @Descriptor("print /proc/buddyinfo: free blocks per order (0 to 10) in each zone")
     public String buddyinfo() {
-        return Args.view(BuddyinfoFormatter.format(machine, frames));
+        return viaAllocator(fa -> BuddyinfoFormatter.format(machine, fa));
     }
 
     @Descriptor("print /proc/zoneinfo: each zone's free pages, watermarks, protection, counters and per-CPU lists")
     public String zoneinfo() {
-        return Args.view(ZoneinfoFormatter.format(machine, frames));
+        return viaAllocator(fa -> ZoneinfoFormatter.format(machine, fa));
     }
 
     @Descriptor("print /proc/pagetypeinfo: free blocks per order and migratetype, and pageblocks per migratetype")
     public String pagetypeinfo() {
-        return Args.view(PagetypeinfoFormatter.format(machine, frames));
+        return viaAllocator(fa -> PagetypeinfoFormatter.format(machine, fa));
     }
 
     @Descriptor("print /proc/iomem: the physical address map (RAM, reserved ranges, kernel image, devices)")

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.List;
 import mm.console.commands.CommandError;
 import mm.console.commands.FrameCommands;
+import mm.console.commands.ImplCommands;
 import mm.console.commands.MachineCommands;
 import mm.console.commands.ProcCommands;
 import mm.console.commands.SysctlCommand;
@@ -36,6 +37,8 @@ public class ScriptRunner {
     MachineCommands machineCommands;
     @Reference
     SysctlCommand sysctlCommand;
+    @Reference
+    ImplCommands implCommands;
 
     /**
      * Runs a program.

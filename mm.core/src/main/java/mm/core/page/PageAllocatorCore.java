@@ -13,6 +13,7 @@ import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
+import mm.api.subsystem.ContractViolation;
 import mm.api.subsystem.Handover;
 
 /**
@@ -367,6 +368,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
      */
     private void prepNewPage(long pfn, int order, int gfp) {
         FrameTable ft = frames;
+        checkNewPage(ft, pfn, order);
         ft.setRefcount(pfn, 1);
         ft.setOrder(pfn, order);
         if (order > 0 && (gfp & Gfp.__GFP_COMP) != 0) {
@@ -378,6 +380,23 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 ft.setContentToken(p, 0);
             }
         }
+    }
+
+    /**
+     * {@code check_new_page}: the block {@link #rmqueue} returned must be free, aligned and of
+     * this machine; anything else is a broken allocator ({@code bad_page}: "Bad page state").
+     */
+    private void checkNewPage(FrameTable ft, long pfn, int order) {
+        if (pfn >= 0 && (pfn & ((1L << order) - 1)) == 0 && ft.pfnValid(pfn) && ft.refcount(pfn) == 0
+                && !ft.test(pfn, PageFlags.PG_reserved)) {
+            return;
+        }
+        String what = pfn < 0 || !ft.pfnValid(pfn) ? "is not a page frame of this machine"
+                : (pfn & ((1L << order) - 1)) != 0 ? "is not aligned to order " + order
+                : ft.test(pfn, PageFlags.PG_reserved) ? "is reserved"
+                : "is already allocated (page count " + ft.refcount(pfn) + ")";
+        throw new ContractViolation(String.format("BUG: Bad page state: %s handed out pfn 0x%x at order %d, which %s",
+                implName(), pfn, order, what));
     }
 
     // ---- freeing -----------------------------------------------------------------------------

@@ -1,0 +1,202 @@
+package mm.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./mm new-impl CONTRACT NAME [--dir DIR]}: a new implementation module, copied from the
+ * template the reactor builds and grades at every build ({@code mm.skeleton}: a working first-fit
+ * frame allocator with the conformance suite as its tests), renamed: the package, the classes,
+ * the implementation's name, the artifact. The module's parent is the platform's root pom, so it
+ * builds with the platform's settings.
+ *
+ * <p>Exit status: 0 when the module was written, 2 for a bad command line, 3 when the template
+ * cannot be read or the module not written.
+ */
+public final class NewImpl {
+
+    /** The contracts that have a template, and the module that is their template. */
+    static final List<String> TEMPLATES = List.of("FrameAllocator");
+    static final String TEMPLATE_MODULE = "mm.skeleton";
+    static final String TEMPLATE_NAME = "skeleton";
+    static final String TEMPLATE_CLASS_PREFIX = "Skeleton";
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,30}");
+
+    private final Path root;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    NewImpl(Path root, PrintStream out, PrintStream err) {
+        this.root = root;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The entry point; {@code -Dmm.root} is the repository (./mm sets it). */
+    public static void main(String[] args) {
+        Path root = Path.of(System.getProperty("mm.root", "."));
+        System.exit(new NewImpl(root, System.out, System.err).run(args));
+    }
+
+    int run(String[] args) {
+        List<String> positional = new ArrayList<>();
+        Path dir = root.resolve("impls");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--dir") && i + 1 < args.length) {
+                dir = Path.of(args[++i]);
+            } else if (args[i].startsWith("--dir=")) {
+                dir = Path.of(args[i].substring("--dir=".length()));
+            } else if (args[i].equals("-h") || args[i].equals("--help")) {
+                out.print(usage());
+                return 0;
+            } else if (args[i].startsWith("-")) {
+                return usageError("unknown option '" + args[i] + "'");
+            } else {
+                positional.add(args[i]);
+            }
+        }
+        if (positional.size() != 2) {
+            return usageError("new-impl takes a contract and a name, e.g. ./mm new-impl FrameAllocator myalloc");
+        }
+        String contract = positional.get(0);
+        String name = positional.get(1);
+        if (!TEMPLATES.contains(contract)) {
+            return usageError("there is no template for '" + contract + "' yet: accepted is " + String.join(", ", TEMPLATES));
+        }
+        if (!NAME.matcher(name).matches() || name.endsWith("-")) {
+            return usageError("'" + name + "' is not a usable name: 2 to 31 characters, lower-case letters, digits and '-', "
+                    + "starting with a letter (e.g. myalloc, next-fit)");
+        }
+        if (name.equals(TEMPLATE_NAME) || name.equals("buddy") || name.equals("bitmap")) {
+            return usageError("'" + name + "' is the name of an implementation the platform has; choose another");
+        }
+        Path target = dir.resolve(name).toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            return usageError(target + " already exists; remove it or choose another name or --dir");
+        }
+        Path template = root.resolve(TEMPLATE_MODULE);
+        if (!Files.isRegularFile(template.resolve("pom.xml"))) {
+            err.println("mm: new-impl: the template " + template + " is missing: run ./mm new-impl from the repository");
+            return 3;
+        }
+        try {
+            List<Path> written = copy(template, target, new Renaming(name, relativeParent(target)));
+            out.println("mm: created " + display(target) + ": the FrameAllocator '" + name + "' (" + written.size()
+                    + " files), first fit over a bitmap of free frames, graded by the conformance suite at every build");
+            return 0;
+        } catch (IOException e) {
+            err.println("mm: new-impl: cannot write " + target + ": " + e.getMessage());
+            return 3;
+        }
+    }
+
+    private int usageError(String message) {
+        err.println("mm: new-impl: " + message);
+        err.println("Try './mm new-impl --help'.");
+        return 2;
+    }
+
+    private String display(Path p) {
+        Path abs = root.toAbsolutePath().normalize();
+        return p.startsWith(abs) ? abs.relativize(p).toString() : p.toString();
+    }
+
+    /** The root pom seen from the new module: its parent's relativePath. */
+    private String relativeParent(Path target) {
+        return target.relativize(root.toAbsolutePath().normalize().resolve("pom.xml")).toString().replace('\\', '/');
+    }
+
+    /** Copies the template's pom.xml, bnd.bnd and src/, renaming paths and contents. */
+    private static List<Path> copy(Path template, Path target, Renaming renaming) throws IOException {
+        List<Path> sources = new ArrayList<>();
+        sources.add(template.resolve("pom.xml"));
+        sources.add(template.resolve("bnd.bnd"));
+        try (Stream<Path> s = Files.walk(template.resolve("src"))) {
+            s.filter(Files::isRegularFile).sorted().forEach(sources::add);
+        }
+        List<Path> written = new ArrayList<>();
+        for (Path src : sources) {
+            String rel = template.relativize(src).toString().replace('\\', '/');
+            Path dst = target.resolve(renaming.path(rel));
+            Files.createDirectories(dst.getParent());
+            String text = Files.readString(src, StandardCharsets.UTF_8);
+            Files.writeString(dst, renaming.text(text, rel), StandardCharsets.UTF_8);
+            written.add(dst);
+        }
+        return written;
+    }
+
+    /** The renames from the template to the new module. */
+    static final class Renaming {
+        final String name;
+        final String pkg;
+        final String classPrefix;
+        final String parentPath;
+
+        Renaming(String name, String parentPath) {
+            this.name = name;
+            this.pkg = name.replace("-", "");
+            this.classPrefix = camel(name);
+            this.parentPath = parentPath;
+        }
+
+        static String camel(String name) {
+            StringBuilder sb = new StringBuilder();
+            for (String part : name.split("-")) {
+                if (!part.isEmpty()) {
+                    sb.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+                }
+            }
+            return sb.toString();
+        }
+
+        String path(String rel) {
+            return rel.replace("mm/" + TEMPLATE_NAME + "/", pkg + "/").replace(TEMPLATE_CLASS_PREFIX, classPrefix);
+        }
+
+        String text(String text, String rel) {
+            String t = text;
+            if (rel.equals("pom.xml")) {
+                t = t.replace("<artifactId>" + TEMPLATE_MODULE + "</artifactId>", "<artifactId>" + name + "</artifactId>")
+                        .replace("<name>" + TEMPLATE_MODULE + "</name>", "<name>" + name + "</name>")
+                        .replace("    <version>1.0.0-SNAPSHOT</version>\n  </parent>",
+                                "    <version>1.0.0-SNAPSHOT</version>\n    <relativePath>" + parentPath + "</relativePath>\n  </parent>")
+                        .replaceAll("<description>[^<]*</description>", "<description>The FrameAllocator '" + name
+                                + "', started from the mm-platform template.</description>");
+            }
+            return t.replace("package mm." + TEMPLATE_NAME, "package " + pkg)
+                    .replace("import mm." + TEMPLATE_NAME + ".", "import " + pkg + ".")
+                    .replace(TEMPLATE_CLASS_PREFIX, classPrefix)
+                    .replace("\"" + TEMPLATE_NAME + "\"", "\"" + name + "\"");
+        }
+    }
+
+    static String usage() {
+        return """
+                Usage: ./mm new-impl CONTRACT NAME [--dir DIR]
+
+                Creates DIR/NAME (default impls/NAME): a Maven module with a working implementation
+                of CONTRACT named NAME, copied from the platform's template, and the conformance
+                suite wired into its tests. Installs the platform's API, core and conformance kit
+                into your local Maven repository so that the module builds on its own.
+
+                  CONTRACT   FrameAllocator (the contracts with a template)
+                  NAME       2 to 31 characters: lower-case letters, digits and '-'
+
+                Then:
+                  (cd impls/NAME && mvn -q package)      build it; the conformance suite runs as its tests
+                  cp impls/NAME/target/NAME-1.0.0-SNAPSHOT.jar load/
+                  in the shell: mm:impls, mm:tck FrameAllocator NAME, mm:use FrameAllocator NAME
+                See docs/student-guide.md.
+                """;
+    }
+}

@@ -1,0 +1,111 @@
+package mm.swap;
+
+import java.util.List;
+import java.util.Map;
+import mm.api.subsystem.Handover;
+import mm.api.subsystem.Switchboard;
+
+/**
+ * The hand-over from the active implementation of a contract to another, as a transaction: the
+ * old one quiesces and exports what the frame table cannot say; the new one adopts it and its
+ * invariants are checked; then the old one forwards the callers that still reach it. If a step
+ * throws, breaks an invariant or overruns its time limit, the old one adopts the machine again.
+ * Each step runs with a time limit ({@link Timed}): an implementation that blocks cannot block
+ * the switchboard.
+ */
+final class HandoverTransaction {
+
+    /** Time limits, in milliseconds. */
+    static final long QUIESCE_MS = 5_000;
+    static final long ADOPT_MS = 10_000;
+    static final long CHECK_MS = 10_000;
+    static final long FORWARD_MS = 1_000;
+
+    /** A hand-over that did not happen. */
+    static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+        /** True if the old implementation took the machine back. */
+        final boolean rolledBack;
+        /** True if the new implementation is to blame (false: the old one failed to quiesce). */
+        final boolean newOneFailed;
+
+        Failed(String message, boolean rolledBack, boolean newOneFailed) {
+            super(message);
+            this.rolledBack = rolledBack;
+            this.newOneFailed = newOneFailed;
+        }
+    }
+
+    private final Timed timed;
+
+    HandoverTransaction(Timed timed) {
+        this.timed = timed;
+    }
+
+    /**
+     * Hands the machine from {@code old} to {@code next}.
+     *
+     * @return the swap, with the pause callers saw: from the start of the quiesce to the old one
+     *     forwarding to the new one
+     * @throws Failed with one line saying which step failed and what the machine runs now
+     */
+    Switchboard.Swap run(Tracked old, Tracked next) throws Failed {
+        String contract = old.contract;
+        long start = System.nanoTime();
+        Handover handover;
+        try {
+            handover = timed.call(old.impl + ".quiesce", QUIESCE_MS, old.service::quiesce);
+        } catch (Timed.CallFailed e) {
+            String back = readopt(old, new Handover(contract, old.impl, Map.of()));
+            throw new Failed(e.getMessage() + "; " + (back == null ? old.impl + " is still active" : back), back == null, false);
+        }
+        if (handover == null) {
+            handover = new Handover(contract, old.impl, Map.of());
+        }
+        try {
+            adoptAndCheck(next, handover);
+        } catch (Timed.CallFailed e) {
+            String back = readopt(old, handover);
+            throw new Failed(e.getMessage() + "; " + (back == null ? old.impl + " is active again" : back), back == null, true);
+        }
+        try {
+            timed.call(old.impl + ".forwardTo", FORWARD_MS, () -> {
+                old.service.forwardTo(next.service);
+                return null;
+            });
+        } catch (Timed.CallFailed e) {
+            // callers still holding the old one wait out their own limit and get a clear error
+        }
+        return new Switchboard.Swap(contract, old.impl, next.impl, System.nanoTime() - start);
+    }
+
+    /**
+     * Makes {@code next} adopt the machine and checks its invariants.
+     *
+     * @throws Timed.CallFailed if adopt threw or overran, or an invariant is broken
+     */
+    void adoptAndCheck(Tracked next, Handover from) throws Timed.CallFailed {
+        timed.call(next.impl + ".adopt", ADOPT_MS, () -> {
+            next.service.adopt(from);
+            return null;
+        });
+        List<String> problems = timed.call(next.impl + ".check", CHECK_MS, next.service::check);
+        if (problems != null && !problems.isEmpty()) {
+            throw new Timed.CallFailed(next.impl + " broke an invariant after adopting the machine: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), null);
+        }
+    }
+
+    /** Gives the machine back to {@code old}; null if that worked, else what went wrong. */
+    private String readopt(Tracked old, Handover from) {
+        try {
+            timed.call(old.impl + ".adopt", ADOPT_MS, () -> {
+                old.service.adopt(from);
+                return null;
+            });
+            return null;
+        } catch (Timed.CallFailed e) {
+            return "and taking the machine back failed too: " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,523 @@
+package mm.swap;
+
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import mm.api.subsystem.Handover;
+import mm.api.subsystem.Subsystem;
+import mm.api.subsystem.Switchboard;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * The switchboard: tracks every implementation of every contract (services of the contract's
+ * interface with {@code mm.contract} and {@code mm.impl}), registers the active one a second time
+ * with {@code mm.active=true} for consumers to target, and hands the machine from one to another
+ * ({@link HandoverTransaction}). The choice is kept in its configuration ({@link ChoiceStore}).
+ *
+ * <p>At start, each contract waits for the implementation its configuration names, up to
+ * {@code boot.grace.ms} (5 s), then takes its reference implementation. An implementation that
+ * misbehaves ({@link #fail}) or whose bundle goes away while active is replaced by the reference.
+ * Every change of state happens under one lock; the reads ({@link #active}, {@link #candidates})
+ * take none.
+ */
+@Component(service = Switchboard.class, immediate = true, configurationPid = Switchboard.PID)
+public class SwitchboardComponent implements Switchboard {
+
+    /** How long to wait at start for the configured implementation before taking the reference. */
+    static final long BOOT_GRACE_MS = 5_000;
+
+    private final BundleContext ctx;
+    private final Timed timed = new Timed();
+    private final HandoverTransaction transaction = new HandoverTransaction(timed);
+    private final ChoiceStore store = new ChoiceStore();
+    private final LoadDirectory load;
+    private final ReentrantLock transitions = new ReentrantLock();
+    private final List<Tracked> candidates = new CopyOnWriteArrayList<>();
+    private final Map<String, Tracked> active = new ConcurrentHashMap<>();
+    private final Map<String, ServiceRegistration<?>> registrations = new ConcurrentHashMap<>();
+    private final List<String> registrationProblems = new CopyOnWriteArrayList<>();
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler;
+    private final ServiceTracker<Object, Tracked> tracker;
+    private final Consumer<String> log;
+    private volatile Map<String, String> wanted;
+    private volatile boolean settled;
+    private volatile boolean closing;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ConfigurationAdmin cm;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ServiceComponentRuntime scr;
+
+    @Activate
+    public SwitchboardComponent(BundleContext ctx, Map<String, Object> config) throws InvalidSyntaxException {
+        this.ctx = ctx;
+        this.log = line -> System.err.println("mm: " + line);
+        this.load = new LoadDirectory(ctx);
+        this.wanted = ChoiceStore.choices(config);
+        store.start(config);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mm-switchboard");
+            t.setDaemon(true);
+            return t;
+        });
+        this.tracker = new ServiceTracker<>(ctx, ctx.createFilter(Contracts.candidateFilter()), new Tracking());
+        tracker.open();
+        long grace = longProperty(config, "boot.grace.ms", BOOT_GRACE_MS);
+        scheduler.schedule(this::settle, grace, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::logLoadProblems, 1, 2, TimeUnit.SECONDS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        if (store.ownWrite(config)) {
+            return;
+        }
+        Map<String, String> next = ChoiceStore.choices(config);
+        wanted = next;
+        if (!settled) {
+            return;
+        }
+        for (Map.Entry<String, String> e : next.entrySet()) {
+            Tracked a = active.get(e.getKey());
+            if (a == null || !a.impl.equals(e.getValue())) {
+                scheduler.execute(() -> applyEdit(e.getKey(), e.getValue()));
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        closing = true;
+        scheduler.shutdownNow();
+        tracker.close();
+        for (ServiceRegistration<?> r : registrations.values()) {
+            unregister(r);
+        }
+        registrations.clear();
+        active.clear();
+        timed.close();
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    @Override
+    public List<Switchboard.Candidate> candidates() {
+        List<Switchboard.Candidate> list = new ArrayList<>();
+        for (String contract : CONTRACTS) {
+            for (Tracked c : candidates) {
+                if (c.contract.equals(contract)) {
+                    list.add(c.view(active.get(contract) == c));
+                }
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public List<String> problems() {
+        List<String> lines = new ArrayList<>(registrationProblems);
+        lines.addAll(load.problems(candidates, scr));
+        return lines;
+    }
+
+    @Override
+    public String active(String contract) {
+        Tracked c = active.get(contract);
+        return c == null ? null : c.impl;
+    }
+
+    // ---- changes -----------------------------------------------------------------------------
+
+    @Override
+    public Swap use(String contract, String impl) {
+        requireContract(contract);
+        lock();
+        try {
+            Tracked next = find(contract, impl);
+            if (next == null) {
+                throw new IllegalArgumentException(unknownImpl(contract, impl));
+            }
+            Tracked old = active.get(contract);
+            if (old == next) {
+                return new Swap(contract, impl, impl, 0);
+            }
+            if (old == null) {
+                String why = activateFirst(next);
+                if (why != null) {
+                    throw new IllegalStateException(contract + ": " + impl + " could not adopt the machine: " + why);
+                }
+                save(contract, impl);
+                return new Swap(contract, "none", impl, 0);
+            }
+            Swap swap;
+            try {
+                swap = transaction.run(old, next);
+            } catch (HandoverTransaction.Failed e) {
+                if (e.newOneFailed) {
+                    next.problem = e.getMessage();
+                }
+                if (!e.rolledBack) {
+                    active.remove(contract);
+                    String after = restoreReference(contract, old, e.getMessage());
+                    throw new IllegalStateException(contract + ": the hand-over from " + old.impl + " to " + impl + " failed: "
+                            + e.getMessage() + "; " + after);
+                }
+                throw new IllegalStateException(contract + ": the hand-over from " + old.impl + " to " + impl + " failed: "
+                        + e.getMessage());
+            }
+            next.problem = null;
+            switchRegistration(contract, next);
+            save(contract, impl);
+            return swap;
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    @Override
+    public String fail(String contract, String reason) {
+        requireContract(contract);
+        lock();
+        try {
+            Tracked a = active.get(contract);
+            if (a == null) {
+                return contract + ": no implementation is active";
+            }
+            if (a.impl.equals(Contracts.REFERENCES.get(contract))) {
+                return contract + ": " + a.impl + " misbehaved (" + reason + "); it is the reference implementation and stays active";
+            }
+            a.problem = reason;
+            return contract + ": " + a.impl + " misbehaved (" + reason + ") and was deactivated; "
+                    + restoreReference(contract, a, reason);
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    /** Applies an edit of the configuration made outside the switchboard. */
+    private void applyEdit(String contract, String impl) {
+        try {
+            Swap s = use(contract, impl);
+            log.accept(contract + ": " + s.to() + " is active, as the configuration " + PID + " now says (was " + s.from() + ")");
+        } catch (RuntimeException e) {
+            log.accept(contract + ": the configuration " + PID + " names " + impl + ", which was not made active: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The reference implementation takes the machine from {@code from}, which misbehaved or is
+     * going away; if it cannot, any other healthy implementation does.
+     *
+     * @return what the contract runs now, one line
+     */
+    private String restoreReference(String contract, Tracked from, String reason) {
+        List<Tracked> order = new ArrayList<>();
+        Tracked ref = find(contract, Contracts.REFERENCES.get(contract));
+        if (ref != null && ref != from) {
+            order.add(ref);
+        }
+        for (Tracked c : candidates) {
+            if (c.contract.equals(contract) && c != from && c != ref && !c.failed()) {
+                order.add(c);
+            }
+        }
+        Handover h = quiesceQuietly(from);
+        for (Tracked next : order) {
+            try {
+                transaction.adoptAndCheck(next, h);
+            } catch (Timed.CallFailed e) {
+                next.problem = e.getMessage();
+                continue;
+            }
+            try {
+                timed.call(from.impl + ".forwardTo", HandoverTransaction.FORWARD_MS, () -> {
+                    from.service.forwardTo(next.service);
+                    return null;
+                });
+            } catch (Timed.CallFailed e) {
+                // its callers time out with a clear error
+            }
+            next.problem = null;
+            switchRegistration(contract, next);
+            save(contract, next.impl);
+            return next.impl + " is active" + (next == ref ? " (the reference implementation)" : "");
+        }
+        active.remove(contract);
+        unregister(registrations.remove(contract));
+        return "no other implementation could take the machine: " + contract + " has none active";
+    }
+
+    /** Stops an implementation that is leaving, as well as it will: the frame table says the rest. */
+    private Handover quiesceQuietly(Tracked from) {
+        Handover plain = new Handover(from.contract, from.impl, Map.of());
+        try {
+            Handover h = timed.call(from.impl + ".quiesce", HandoverTransaction.QUIESCE_MS / 2, from.service::quiesce);
+            return h == null ? plain : h;
+        } catch (Timed.CallFailed e) {
+            return plain;
+        }
+    }
+
+    /** The first implementation of a contract adopts the machine: at boot, or when none is active. */
+    private String activateFirst(Tracked c) {
+        try {
+            transaction.adoptAndCheck(c, Handover.BOOT);
+        } catch (Timed.CallFailed e) {
+            c.problem = e.getMessage();
+            return e.getMessage();
+        }
+        c.problem = null;
+        switchRegistration(c.contract, c);
+        return null;
+    }
+
+    /** Registers {@code next} as the contract's active implementation, then withdraws the previous registration. */
+    private void switchRegistration(String contract, Tracked next) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Subsystem.PROP_CONTRACT, contract);
+        props.put(Subsystem.PROP_IMPL, next.impl);
+        props.put(PROP_ACTIVE, Boolean.TRUE);
+        props.put("mm.bundle", next.bundle());
+        ServiceRegistration<?> reg = ctx.registerService(Contracts.INTERFACES.get(contract).getName(), next.service, props);
+        active.put(contract, next);
+        unregister(registrations.put(contract, reg));
+    }
+
+    private static void unregister(ServiceRegistration<?> r) {
+        if (r == null) {
+            return;
+        }
+        try {
+            r.unregister();
+        } catch (IllegalStateException e) {
+            // already gone with the framework
+        }
+    }
+
+    private void save(String contract, String impl) {
+        String why = store.save(cm, contract, impl);
+        if (why != null && logged.add(why)) {
+            log.accept(why);
+        }
+    }
+
+    /** After the start's grace: each contract without an active implementation takes the configured one, or the reference. */
+    private void settle() {
+        lock();
+        try {
+            settled = true;
+            for (String contract : CONTRACTS) {
+                if (active.containsKey(contract)) {
+                    continue;
+                }
+                String want = wanted.get(contract);
+                Tracked c = want == null ? null : find(contract, want);
+                if (c == null || c.failed()) {
+                    String reference = Contracts.REFERENCES.get(contract);
+                    if (want != null && !want.equals(reference) && find(contract, reference) != null) {
+                        log.accept(contract + ": " + want + " (the choice saved in " + PID + ") is not installed; " + reference
+                                + " is active");
+                    }
+                    c = find(contract, reference);
+                }
+                if (c != null) {
+                    activateOrLog(c);
+                }
+            }
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    private void activateOrLog(Tracked c) {
+        String why = activateFirst(c);
+        if (why != null) {
+            log.accept(c.contract + ": " + c.impl + " could not adopt the machine: " + why);
+            if (!c.impl.equals(Contracts.REFERENCES.get(c.contract))) {
+                Tracked ref = find(c.contract, Contracts.REFERENCES.get(c.contract));
+                if (ref != null && activateFirst(ref) == null) {
+                    log.accept(c.contract + ": " + ref.impl + " is active");
+                }
+            }
+        }
+    }
+
+    /** A new implementation: the first of its contract adopts the machine if the configuration wants it (or, once settled, if it is the reference). */
+    private void arrived(Tracked c) {
+        Tracked current = active.get(c.contract);
+        String want = wanted.getOrDefault(c.contract, Contracts.REFERENCES.get(c.contract));
+        if (current == null) {
+            if (c.impl.equals(want) || (settled && c.impl.equals(Contracts.REFERENCES.get(c.contract)))) {
+                activateOrLog(c);
+            }
+        } else if (settled && c.impl.equals(want) && !current.impl.equals(want)) {
+            scheduler.execute(() -> applyEdit(c.contract, c.impl));
+        }
+    }
+
+    /** An implementation goes away; if it is active, another takes the machine while its object still answers. */
+    private void leaving(Tracked c) {
+        candidates.remove(c);
+        if (active.get(c.contract) != c) {
+            return;
+        }
+        Bundle system = ctx.getBundle(0);
+        if (closing || system == null || system.getState() == Bundle.STOPPING) {
+            active.remove(c.contract);
+            unregister(registrations.remove(c.contract));
+            return;
+        }
+        String now = restoreReference(c.contract, c, "its bundle went away");
+        log.accept(c.contract + ": " + c.impl + " (" + c.bundle() + ") went away while active; " + now);
+    }
+
+    private void logLoadProblems() {
+        try {
+            for (String p : load.problems(candidates, scr)) {
+                if (logged.add(p)) {
+                    log.accept(p);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a scan that failed is retried at the next tick
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private void lock() {
+        try {
+            if (!transitions.tryLock(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("another hand-over has been running for 30 s; try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another hand-over");
+        }
+    }
+
+    private static void requireContract(String contract) {
+        if (contract == null || !Contracts.INTERFACES.containsKey(contract)) {
+            throw new IllegalArgumentException("unknown contract '" + contract + "': the contracts are " + Contracts.names());
+        }
+    }
+
+    private Tracked find(String contract, String impl) {
+        for (Tracked c : candidates) {
+            if (c.contract.equals(contract) && c.impl.equals(impl)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private String unknownImpl(String contract, String impl) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Tracked c : candidates) {
+            if (c.contract.equals(contract)) {
+                names.add(c.impl);
+            }
+        }
+        return "no " + contract + " implementation named '" + impl + "': "
+                + (names.isEmpty() ? "none is installed" : "installed are " + String.join(", ", names));
+    }
+
+    private static long longProperty(Map<String, Object> config, String key, long dflt) {
+        Object v = config == null ? null : config.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.toString().strip());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    /** Turns service registrations into candidates. */
+    private final class Tracking implements ServiceTrackerCustomizer<Object, Tracked> {
+
+        @Override
+        public Tracked addingService(ServiceReference<Object> ref) {
+            String contract = Contracts.contractOf(ref.getProperty(Subsystem.PROP_CONTRACT));
+            Object name = ref.getProperty(Subsystem.PROP_IMPL);
+            String from = ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName();
+            if (contract == null) {
+                registrationProblems.add("bundle " + from + " registers an implementation without a known mm.contract ("
+                        + ref.getProperty(Subsystem.PROP_CONTRACT) + "): the contracts are " + Contracts.names());
+                return null;
+            }
+            if (!(name instanceof String impl) || impl.isBlank()) {
+                registrationProblems.add("bundle " + from + " registers a " + contract + " whose mm.impl is not a name");
+                return null;
+            }
+            Object svc = ctx.getService(ref);
+            if (!Contracts.INTERFACES.get(contract).isInstance(svc)) {
+                if (svc != null) {
+                    ctx.ungetService(ref);
+                }
+                registrationProblems.add("bundle " + from + " registers " + impl + " as a " + contract
+                        + " but its object is not one (" + (svc == null ? "null" : svc.getClass().getName()) + ")");
+                return null;
+            }
+            lock();
+            try {
+                Tracked same = find(contract, impl);
+                if (same != null) {
+                    ctx.ungetService(ref);
+                    registrationProblems.add("bundle " + from + " registers a second " + contract + " named '" + impl
+                            + "'; the one from " + same.bundle() + " is kept");
+                    return null;
+                }
+                Tracked c = new Tracked(contract, impl, ref, (Subsystem) svc);
+                candidates.add(c);
+                arrived(c);
+                return c;
+            } finally {
+                transitions.unlock();
+            }
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<Object> ref, Tracked c) {
+        }
+
+        @Override
+        public void removedService(ServiceReference<Object> ref, Tracked c) {
+            lock();
+            try {
+                leaving(c);
+            } finally {
+                transitions.unlock();
+                ctx.ungetService(ref);
+            }
+        }
+    }
+}
