@@ -139,6 +139,51 @@ class HandoverTest {
         assertEquals(List.of(), buddy.check());
     }
 
+    /**
+     * Ten hand-overs in a row, buddy (without per-CPU lists) and bitmap taking turns, with
+     * allocations and frees through each between them: every adoption finds the same free counts,
+     * check() stays empty, and freeing what all of them handed out restores the boot figures.
+     */
+    @Test
+    void pingPongTenTimesWithAllocationsInBetween() {
+        MachineImpl m = boot(MachineConfig.DEFAULT);
+        FrameAllocator buddy = new BuddyAllocator(m, false);
+        FrameAllocator bitmap = new BitmapAllocator(m, false);
+        long[][] bootInfo = buddyinfo(buddy, m);
+        long[] bootFree = Fixtures.freePages(m);
+        long[] bootBlocks = Fixtures.freePageBlocks(m);
+        Random rnd = new Random(77);
+        List<long[]> held = new ArrayList<>();
+        FrameAllocator active = buddy;
+        for (int round = 1; round <= 10; round++) {
+            held.addAll(churn(active, rnd, 1500));
+            // some of what earlier allocators handed out goes back through this one
+            Collections.shuffle(held, rnd);
+            freeAll(active, new ArrayList<>(held.subList(0, held.size() / 4)));
+            held.subList(0, held.size() / 4).clear();
+            assertEquals(List.of(), active.check(), "round " + round + " before the hand-over");
+
+            FrameAllocator next = active == buddy ? bitmap : buddy;
+            long[] free = Fixtures.freePages(m);
+            long[] blocks = Fixtures.freePageBlocks(m);
+            Handover h = active.quiesce();
+            next.adopt(h);
+            active.forwardTo(next);
+            active = next;
+
+            assertEquals(List.of(), active.check(), "round " + round + " after adopting");
+            assertArrayEquals(free, Fixtures.freePages(m), "round " + round);
+            assertArrayEquals(blocks, Fixtures.freePageBlocks(m), "round " + round);
+        }
+        assertTrue(held.size() > 1000, "held " + held.size());
+        assertTrue(active == buddy, "ten hand-overs end where they started");
+        freeAll(active, held);
+        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootBlocks, Fixtures.freePageBlocks(m));
+        assertArrayEquals(bootInfo, buddyinfo(active, m));
+        assertEquals(List.of(), active.check());
+    }
+
     /** A second bitmap allocator adopting from the first rebuilds the same bitmap, counts and hint from the frame table alone. */
     @Test
     void bitmapToBitmap() {
