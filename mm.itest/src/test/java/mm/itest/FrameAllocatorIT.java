@@ -16,6 +16,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.util.Filter;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -26,6 +27,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class FrameAllocatorIT {
 
     @Inject
+    @Filter("(mm.active=true)")
     FrameAllocator frames;
 
     @Inject

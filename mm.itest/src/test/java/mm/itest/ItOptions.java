@@ -37,4 +37,25 @@ final class ItOptions {
         options.add(frameworkProperty("ds.loglevel").value("warn"));
         return options.toArray(new Option[0]);
     }
+
+    /** The platform, plus bundles of target/extra-bundles by name ({@code mm.broken}, {@code org.apache.felix.fileinstall}). */
+    static Option[] platformWith(String mem, int cpus, int nodes, Option... more) {
+        List<Option> options = new ArrayList<>(Arrays.asList(platform(mem, cpus, nodes)));
+        options.addAll(Arrays.asList(more));
+        return options.toArray(new Option[0]);
+    }
+
+    /** A bundle the build copied to target/extra-bundles (not part of the platform). */
+    static Option extraBundle(String name) {
+        return bundle(extraJar(name).toURI().toString());
+    }
+
+    /** The jar of a bundle in target/extra-bundles. */
+    static File extraJar(String name) {
+        File jar = new File(System.getProperty("extra.bundles", "target/extra-bundles"), name + ".jar");
+        if (!jar.isFile()) {
+            throw new IllegalStateException("no " + jar + ": run the integration tests through Maven (mvn verify)");
+        }
+        return jar;
+    }
 }

@@ -42,11 +42,27 @@ class LauncherProcessIT {
         Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
     }
 
+    /** Where runs keep their state and which directory they watch: never the user's .mm/ and load/. */
+    static Path state;
+    static Path load;
+
+    @BeforeAll
+    static void privateStateAndLoadDirectory() throws IOException {
+        state = Files.createTempDirectory("mm-state-");
+        load = Files.createTempDirectory("mm-load-");
+    }
+
     static Result mm(Path dir, String... args) throws Exception {
+        return mm(Map.of("MM_STATE", state.toString(), "MM_LOAD", load.toString()), dir, args);
+    }
+
+    /** Runs ./mm in {@code dir} with these environment variables. */
+    static Result mm(Map<String, String> env, Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("mm").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(env);
         Path out = Files.createTempFile("mm-out", ".txt");
         Path err = Files.createTempFile("mm-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -1,6 +1,7 @@
 package mm.swap;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,10 +113,20 @@ public class SwitchboardComponent implements Switchboard {
         }
     }
 
+    /**
+     * The switchboard stops: the active implementations quiesce (unless the whole framework is
+     * stopping), so that none keeps running unseen while another adopts the machine at the next start.
+     */
     @Deactivate
     void deactivate() {
         closing = true;
         scheduler.shutdownNow();
+        Bundle system = ctx.getBundle(0);
+        if (system != null && system.getState() != Bundle.STOPPING) {
+            for (Tracked a : active.values()) {
+                quiesceQuietly(a);
+            }
+        }
         tracker.close();
         for (ServiceRegistration<?> r : registrations.values()) {
             unregister(r);
@@ -127,6 +138,7 @@ public class SwitchboardComponent implements Switchboard {
 
     // ---- reads -------------------------------------------------------------------------------
 
+    /** By contract in {@link #CONTRACTS}' order; within one, the reference first, then by name. */
     @Override
     public List<Switchboard.Candidate> candidates() {
         List<Switchboard.Candidate> list = new ArrayList<>();
@@ -137,6 +149,8 @@ public class SwitchboardComponent implements Switchboard {
                 }
             }
         }
+        list.sort(Comparator.comparingInt((Switchboard.Candidate c) -> CONTRACTS.indexOf(c.contract()))
+                .thenComparing(c -> !c.reference()).thenComparing(Switchboard.Candidate::impl));
         return list;
     }
 
@@ -384,18 +398,22 @@ public class SwitchboardComponent implements Switchboard {
 
     /** An implementation goes away; if it is active, another takes the machine while its object still answers. */
     private void leaving(Tracked c) {
-        candidates.remove(c);
-        if (active.get(c.contract) != c) {
-            return;
+        try {
+            if (active.get(c.contract) != c) {
+                return;
+            }
+            Bundle system = ctx.getBundle(0);
+            if (closing || system == null || system.getState() == Bundle.STOPPING) {
+                active.remove(c.contract);
+                unregister(registrations.remove(c.contract));
+                return;
+            }
+            String now = restoreReference(c.contract, c, "its bundle went away");
+            log.accept(c.contract + ": " + c.impl + " (" + c.bundle() + ") went away while active; " + now);
+        } finally {
+            // listed until the hand-over is done: whoever sees it gone sees the machine in other hands
+            candidates.remove(c);
         }
-        Bundle system = ctx.getBundle(0);
-        if (closing || system == null || system.getState() == Bundle.STOPPING) {
-            active.remove(c.contract);
-            unregister(registrations.remove(c.contract));
-            return;
-        }
-        String now = restoreReference(c.contract, c, "its bundle went away");
-        log.accept(c.contract + ": " + c.impl + " (" + c.bundle() + ") went away while active; " + now);
     }
 
     private void logLoadProblems() {
@@ -440,9 +458,9 @@ public class SwitchboardComponent implements Switchboard {
 
     private String unknownImpl(String contract, String impl) {
         Set<String> names = new LinkedHashSet<>();
-        for (Tracked c : candidates) {
-            if (c.contract.equals(contract)) {
-                names.add(c.impl);
+        for (Switchboard.Candidate c : candidates()) {
+            if (c.contract().equals(contract)) {
+                names.add(c.impl());
             }
         }
         return "no " + contract + " implementation named '" + impl + "': "
