@@ -1,0 +1,65 @@
+package mm.tck;
+
+import java.util.List;
+
+/**
+ * The kit's assertions: each failure is an {@link AssertionError} whose message is the one line a
+ * student reads in the report. No JUnit here, so that the suites run inside OSGi without it.
+ */
+final class Expect {
+
+    private Expect() {
+    }
+
+    /** Fails with the formatted message unless {@code condition} holds. */
+    static void that(boolean condition, String format, Object... args) {
+        if (!condition) {
+            throw new AssertionError(args.length == 0 ? format : String.format(format, args));
+        }
+    }
+
+    /** Fails with the formatted message. */
+    static AssertionError fail(String format, Object... args) {
+        throw new AssertionError(args.length == 0 ? format : String.format(format, args));
+    }
+
+    /** Fails unless {@code check()}'s answer is empty, quoting the first problem. */
+    static void noProblems(List<String> problems, String when) {
+        if (problems == null) {
+            throw new AssertionError("check() " + when + " returned null instead of a list");
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("check() " + when + " reports " + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + ": " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        }
+    }
+
+    /** A call the contract says must throw {@link IllegalArgumentException}. */
+    @FunctionalInterface
+    interface Call {
+        void run();
+    }
+
+    /**
+     * Fails unless {@code call} throws {@link IllegalArgumentException}: returning normally, or
+     * throwing anything else, is a failure naming the call.
+     */
+    static void illegalArgument(String call, Call body) {
+        try {
+            body.run();
+        } catch (IllegalArgumentException expected) {
+            return;
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError(call + " threw " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                    + ": the contract requires IllegalArgumentException");
+        }
+        throw new AssertionError(call + " was accepted: the contract requires IllegalArgumentException");
+    }
+
+    /** A pfn as the kernel prints it. */
+    static String hex(long pfn) {
+        return pfn < 0 ? Long.toString(pfn) : "0x" + Long.toHexString(pfn);
+    }
+}

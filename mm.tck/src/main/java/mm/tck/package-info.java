@@ -1,0 +1,14 @@
+/**
+ * The conformance kit: one suite per contract, grading an implementation through the contract
+ * alone, on fresh machines of its own. A suite ({@link mm.tck.FrameAllocatorConformance}) is a
+ * list of {@link mm.tck.ConformanceCheck checks}, each proving one property of the contract; running
+ * them gives a {@link mm.tck.ConformanceReport report} of {@link mm.tck.CheckResult results}.
+ * The shell ({@code mm:tck}) runs a suite inside OSGi against an installed implementation;
+ * {@link mm.tck.junit} runs it in an implementation's own JUnit 5 build.
+ */
+@Export
+@Version("1.0.0")
+package mm.tck;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
