@@ -9,6 +9,7 @@ import mm.console.commands.ImplCommands;
 import mm.console.commands.MachineCommands;
 import mm.console.commands.ProcCommands;
 import mm.console.commands.SysctlCommand;
+import mm.console.commands.TckCommand;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -39,6 +40,8 @@ public class ScriptRunner {
     SysctlCommand sysctlCommand;
     @Reference
     ImplCommands implCommands;
+    @Reference
+    TckCommand tckCommand;
 
     /**
      * Runs a program.
