@@ -200,12 +200,24 @@ public class BuddyAllocator extends PageAllocatorCore {
 
     @Override
     public long nrFree(Zone zone, int order) {
+        checkNrFreeArgs(order, 0);
         return areas[zoneId(zone)].nrFree(order);
     }
 
     @Override
     public long nrFree(Zone zone, int order, int migratetype) {
+        checkNrFreeArgs(order, migratetype);
         return areas[zoneId(zone)].count(order, migratetype);
+    }
+
+    private static void checkNrFreeArgs(int order, int migratetype) {
+        if (order < 0 || order > MAX_PAGE_ORDER) {
+            throw new IllegalArgumentException("order " + order + " is out of range: accepted are 0 to " + MAX_PAGE_ORDER);
+        }
+        if (migratetype < 0 || migratetype >= MigrateType.MIGRATE_TYPES) {
+            throw new IllegalArgumentException("migratetype " + migratetype + " is out of range: accepted are 0 to "
+                    + (MigrateType.MIGRATE_TYPES - 1));
+        }
     }
 
     @Override

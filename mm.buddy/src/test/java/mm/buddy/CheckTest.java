@@ -67,6 +67,22 @@ class CheckTest {
     }
 
     @Test
+    void aReferencedFrameInsideABlockOnAPerCpuList() {
+        MachineImpl machine = boot(MachineConfig.DEFAULT);
+        BuddyAllocator withPcp = new BuddyAllocator(machine, true);
+        FrameTable t = machine.frames();
+        long p = withPcp.allocPages(Gfp.GFP_KERNEL, 2);
+        withPcp.freePages(p, 2);
+        assertTrue(t.test(p, PageFlags.PG_pcp), "an order-2 free goes to the per-CPU list");
+        t.setRefcount(p + 1, 1);
+        List<String> problems = withPcp.check();
+        assertTrue(problems.stream().anyMatch(l -> l.contains(String.format(
+                "pfn 0x%x inside the order-2 block at 0x%x on a per-CPU list is referenced (page count 1)", p + 1, p))), problems.toString());
+        t.setRefcount(p + 1, 0);
+        assertEquals(List.of(), withPcp.check());
+    }
+
+    @Test
     void nrFreePagesTamperedWith() {
         normal.modState(ZoneStat.NR_FREE_PAGES, 1);
         assertProblem("245504 frames are free in the frame table but NR_FREE_PAGES is 245505",

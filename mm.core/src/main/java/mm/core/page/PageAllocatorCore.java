@@ -652,6 +652,13 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 }
                 if (ft.test(pfn, PageFlags.PG_pcp)) {
                     int order = ft.order(pfn);
+                    for (long p = pfn + 1; p < pfn + (1L << order) && p < end; p++) {
+                        if (ft.refcount(p) != 0 || ft.test(p, PageFlags.PG_buddy) || ft.test(p, PageFlags.PG_pcp)) {
+                            problems.add(String.format("%s: pfn 0x%x inside the order-%d block at 0x%x on a per-CPU list is %s", zone,
+                                    p, order, pfn, ft.refcount(p) != 0 ? "referenced (page count " + ft.refcount(p) + ")"
+                                            : "marked as a free block of its own"));
+                        }
+                    }
                     onPcp += 1L << order;
                     free += 1L << order;
                     pfn += 1L << order;
