@@ -50,8 +50,11 @@ public final class NewImpl {
     int run(String[] args) {
         List<String> positional = new ArrayList<>();
         Path dir = root.resolve("impls");
+        boolean dryRun = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--dir") && i + 1 < args.length) {
+            if (args[i].equals("--dry-run")) {
+                dryRun = true;
+            } else if (args[i].equals("--dir") && i + 1 < args.length) {
                 dir = Path.of(args[++i]);
             } else if (args[i].startsWith("--dir=")) {
                 dir = Path.of(args[i].substring("--dir=".length()));
@@ -88,15 +91,38 @@ public final class NewImpl {
             err.println("mm: new-impl: the template " + template + " is missing: run ./mm new-impl from the repository");
             return 3;
         }
+        if (dryRun) {
+            return 0;
+        }
         try {
             List<Path> written = copy(template, target, new Renaming(name, relativeParent(target)));
             out.println("mm: created " + display(target) + ": the FrameAllocator '" + name + "' (" + written.size()
                     + " files), first fit over a bitmap of free frames, graded by the conformance suite at every build");
+            out.print(nextSteps(target, name));
             return 0;
         } catch (IOException e) {
             err.println("mm: new-impl: cannot write " + target + ": " + e.getMessage());
             return 3;
         }
+    }
+
+    /** What to type next, with paths as seen from where the user is: the repository. */
+    private String nextSteps(Path target, String name) {
+        Path abs = root.toAbsolutePath().normalize();
+        String module = display(target);
+        boolean inside = target.startsWith(abs);
+        String load = inside ? target.relativize(abs.resolve("load")).toString() : abs.resolve("load").toString();
+        String mm = inside ? target.relativize(abs.resolve("mm")).toString() : abs.resolve("mm").toString();
+        return "Next:\n"
+                + "  cd " + module + " && mvn -q package      builds it; each conformance check runs as a test\n"
+                + "  cp target/" + name + "-1.0.0-SNAPSHOT.jar " + load + "/   installs it in the running platform (or at the next start)\n"
+                + "  " + mm + "      then: mm:impls   mm:tck FrameAllocator " + name + "   mm:use FrameAllocator " + name + "\n"
+                + "The allocator is " + module + "/src/main/java/" + renamingPackage(name) + "/" + Renaming.camel(name)
+                + "Allocator.java; docs/student-guide.md walks through it.\n";
+    }
+
+    private static String renamingPackage(String name) {
+        return name.replace("-", "");
     }
 
     private int usageError(String message) {
