@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.function.LongConsumer;
 import mm.api.frame.FrameAllocator;
+import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
 import mm.api.machine.PageFlags;
@@ -134,5 +135,25 @@ final class FrameCensus {
             onFree.accept(pfn);
             pfn++;
         }
+    }
+
+    /** The zones of a node's zonelist that these flags allow, in zonelist order. */
+    static List<Zone> allowedZones(Machine m, int nid, int gfp) {
+        List<Zone> out = new ArrayList<>();
+        for (Zone z : m.zonelist(nid)) {
+            if (z.type().ordinal() <= Gfp.gfpZone(gfp).ordinal()) {
+                out.add(z);
+            }
+        }
+        return out;
+    }
+
+    /** The sum of per-zone figures ({@link #freeFrames}: every free frame of the machine). */
+    static long total(long[] a) {
+        long s = 0;
+        for (long v : a) {
+            s += v;
+        }
+        return s;
     }
 }
