@@ -38,6 +38,7 @@ public final class BenchMain {
             score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
         }
         HeapPerFrame.Result heap = HeapPerFrame.measure(64L << 30);
+        SwapPause.Result swap = SwapPause.measure(SwapPause.DEFAULT_SWAPS);
 
         double direct = score.getOrDefault("direct", 0.0);
         double service = score.getOrDefault("service", 0.0);
@@ -55,5 +56,6 @@ public final class BenchMain {
         System.out.printf("  %,d frames in the table (%,d present): %,d heap bytes = %.2f bytes/frame (%.2f per present frame), "
                 + "frame table's own account %,d bytes; target <= 16%n", heap.frames(), heap.presentFrames(), heap.heapBytes(),
                 heap.perFrame(), heap.perPresentFrame(), heap.tableBytes());
+        SwapPause.print(swap);
     }
 }

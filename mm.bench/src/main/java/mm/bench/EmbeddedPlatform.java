@@ -22,19 +22,20 @@ import org.osgi.framework.launch.FrameworkFactory;
  */
 final class EmbeddedPlatform implements AutoCloseable {
 
-    private static final List<String> API_PACKAGES = List.of("frame", "machine", "subsystem", "sysctl", "slab", "vm",
-            "reclaim", "memcg", "psi", "lmk", "trace", "task");
-
     private final Framework framework;
     private final Path storage;
 
     EmbeddedPlatform(String mem, int cpus) throws Exception {
+        this(mem, cpus, jar -> true);
+    }
+
+    /** The platform with only the bundles whose jar names {@code install} accepts ({@code mm.bitmap.jar}...). */
+    EmbeddedPlatform(String mem, int cpus, java.util.function.Predicate<String> install) throws Exception {
         storage = Files.createTempDirectory("mm-bench-felix-");
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                API_PACKAGES.stream().map(p -> "mm.api." + p + ";version=1.0.0").collect(Collectors.joining(",")));
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports());
         props.put("mm.mem", mem);
         props.put("mm.cpus", Integer.toString(cpus));
         props.put("felix.log.level", "1");
@@ -44,14 +45,31 @@ final class EmbeddedPlatform implements AutoCloseable {
         Path dir = bundleDir();
         List<Path> jars;
         try (Stream<Path> s = Files.list(dir)) {
-            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+            jars = s.filter(p -> p.toString().endsWith(".jar") && install.test(p.getFileName().toString())).sorted()
+                    .collect(Collectors.toList());
         }
         List<Bundle> bundles = new java.util.ArrayList<>();
         for (Path jar : jars) {
             bundles.add(ctx.installBundle(jar.toUri().toString()));
         }
         for (Bundle b : bundles) {
-            b.start();
+            try {
+                b.start();
+            } catch (org.osgi.framework.BundleException e) {
+                throw new IllegalStateException(b.getSymbolicName() + " does not start: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** mm.api's Export-Package, packages and versions, from its jar in target/bench-api: the system bundle exports them. */
+    static String apiExports() throws Exception {
+        Path jar = bundleDir().resolveSibling("bench-api").resolve("mm.api.jar");
+        try (java.util.jar.JarFile jf = new java.util.jar.JarFile(jar.toFile())) {
+            String exports = jf.getManifest().getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+            if (exports == null) {
+                throw new IllegalStateException(jar + " exports nothing");
+            }
+            return exports;
         }
     }
 
@@ -66,16 +84,30 @@ final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /** Waits for a service of this type and returns it. */
-    <T> T service(Class<T> type) throws InterruptedException {
+    <T> T service(Class<T> type) throws Exception {
+        return service(type, null);
+    }
+
+    /** Waits for a service of this type matching the filter ({@code (mm.active=true)}) and returns it. */
+    <T> T service(Class<T> type, String filter) throws Exception {
         BundleContext ctx = framework.getBundleContext();
         for (int i = 0; i < 3000; i++) {
-            ServiceReference<T> ref = ctx.getServiceReference(type);
-            if (ref != null) {
-                return ctx.getService(ref);
+            // all references, not only those Felix deems assignable: the benchmark's class path holds the
+            // bundles' private classes too (mm.hw.machine.WatermarkControl), which makes Felix hide the Machine
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(type.getName(), filter);
+            if (refs != null) {
+                return type.cast(ctx.getService(refs[0]));
             }
             Thread.sleep(10);
         }
-        throw new IllegalStateException("no " + type.getName() + " service after 30 s");
+        List<String> down = new java.util.ArrayList<>();
+        for (Bundle b : ctx.getBundles()) {
+            if (b.getState() != Bundle.ACTIVE) {
+                down.add(b.getSymbolicName() + " (state " + b.getState() + ")");
+            }
+        }
+        throw new IllegalStateException("no " + type.getName() + " service " + (filter == null ? "" : filter + " ") + "after 30 s"
+                + (down.isEmpty() ? "" : "; not active: " + String.join(", ", down)));
     }
 
     @Override

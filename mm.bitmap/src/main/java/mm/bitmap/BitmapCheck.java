@@ -61,40 +61,82 @@ final class BitmapCheck {
         checkBlockCounts();
     }
 
-    /** Every frame the bitmap covers against the frame table. */
+    private static final int RESERVED = 1 << PageFlags.PG_reserved;
+    private static final int ON_LISTS = (1 << PageFlags.PG_buddy) | (1 << PageFlags.PG_pcp);
+
+    /**
+     * Every frame the bitmap covers against the frame table, a word (64 frames) at a time: the
+     * word the frame table implies is compared with the bitmap's; only a word that differs, or
+     * holds a free frame with PG_buddy or PG_pcp, is gone through frame by frame to say what is
+     * wrong. (The check runs inside a hand-over's pause: clean words must cost little.)
+     */
     private void checkFrames() {
-        long end = zb.base + ((long) zb.map.length << 6);
-        long pfn = zb.base;
-        while (pfn < end) {
-            if (!zone.spans(pfn)) {
+        long allocatedUntil = zb.base;
+        long allocatedHead = -1;
+        for (int w = 0; w < zb.map.length; w++) {
+            long wordBase = zb.base + ((long) w << 6);
+            long expected = 0;
+            boolean flagged = false;
+            long until = allocatedUntil;
+            long head = allocatedHead;
+            for (int b = 0; b < 64; b++) {
+                long pfn = wordBase + b;
+                if (pfn < until || !zone.spans(pfn) || !ft.pfnValid(pfn)) {
+                    continue;
+                }
+                int f = ft.flags(pfn);
+                if ((f & RESERVED) != 0) {
+                    continue;
+                }
+                if ((f & ON_LISTS) == 0 && ft.refcount(pfn) > 0) {
+                    head = pfn;
+                    until = pfn + blockFrames(pfn);
+                    continue;
+                }
+                flagged |= (f & ON_LISTS) != 0;
+                expected |= 1L << b;
+            }
+            if (expected != zb.map[w] || flagged) {
+                checkWord(wordBase, allocatedUntil, allocatedHead);
+            }
+            allocatedUntil = until;
+            allocatedHead = head;
+        }
+    }
+
+    /** The frames of one word, each reported as wrong as it is. */
+    private void checkWord(long wordBase, long allocatedUntil, long allocatedHead) {
+        long until = allocatedUntil;
+        long head = allocatedHead;
+        for (long pfn = wordBase; pfn < wordBase + 64; pfn++) {
+            if (pfn < until) {
+                expectClear(pfn, inBlock(head));
+            } else if (!zone.spans(pfn)) {
                 expectClear(pfn, "outside the zone");
-                pfn++;
             } else if (!ft.pfnValid(pfn)) {
                 expectClear(pfn, "in a hole");
-                pfn++;
             } else if (ft.test(pfn, PageFlags.PG_reserved)) {
                 expectClear(pfn, "reserved");
-                pfn++;
             } else if (FrameState.isAllocatedHead(ft, pfn)) {
-                pfn += checkAllocatedBlock(pfn);
+                head = pfn;
+                until = pfn + blockFrames(pfn);
+                expectClear(pfn, inBlock(head));
             } else {
                 checkFreeFrame(pfn);
-                pfn++;
             }
         }
     }
 
-    /** An allocated block's frames are clear; returns how many frames it covers (1 if its order is impossible). */
-    private long checkAllocatedBlock(long head) {
+    /** How many frames an allocated block covers: 1 if its order is impossible. */
+    private long blockFrames(long head) {
         int order = ft.order(head);
         boolean sane = order <= FrameAllocator.MAX_PAGE_ORDER && (head & ((1L << order) - 1)) == 0
                 && head + (1L << order) <= zone.endPfn();
-        long n = sane ? 1L << order : 1;
-        String what = String.format("in the allocated order-%d block at 0x%x", order, head);
-        for (long p = head; p < head + n; p++) {
-            expectClear(p, what);
-        }
-        return n;
+        return sane ? 1L << order : 1;
+    }
+
+    private String inBlock(long head) {
+        return String.format("in the allocated order-%d block at 0x%x", ft.order(head), head);
     }
 
     private void checkFreeFrame(long pfn) {

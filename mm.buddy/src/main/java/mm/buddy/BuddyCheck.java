@@ -18,6 +18,9 @@ import mm.api.machine.ZoneStat;
  */
 final class BuddyCheck {
 
+    /** Frames of a memory section: pfn_valid changes only at its boundaries. */
+    private static final long SECTION_PAGES = 1L << 15;
+
     private final FrameTable ft;
     private final FreeArea area;
     private final FreeOnePage merge;
@@ -66,12 +69,7 @@ final class BuddyCheck {
             }
             listedHeads += perOrder;
         }
-        long buddyFrames = 0;
-        for (long pfn = zone.startPfn(); pfn < zone.endPfn(); pfn++) {
-            if (ft.pfnValid(pfn) && ft.test(pfn, PageFlags.PG_buddy)) {
-                buddyFrames++;
-            }
-        }
+        long buddyFrames = countPgBuddy(zone);
         if (buddyFrames != listedHeads) {
             problems.add(String.format("%s: %d frames are marked PG_buddy but %d blocks are listed", zone, buddyFrames, listedHeads));
         }
@@ -83,6 +81,26 @@ final class BuddyCheck {
             problems.add(String.format("%s: the free lists hold %d pages in whole pageblocks but NR_FREE_PAGES_BLOCKS is %d",
                     zone, listedBlockPages, zone.state(ZoneStat.NR_FREE_PAGES_BLOCKS)));
         }
+    }
+
+    /** Frames of the zone marked PG_buddy, a memory section at a time (an int-counted loop the JIT optimises). */
+    private long countPgBuddy(Zone zone) {
+        long count = 0;
+        int buddyBit = 1 << PageFlags.PG_buddy;
+        long end = zone.endPfn();
+        for (long section = zone.startPfn() & -SECTION_PAGES; section < end; section += SECTION_PAGES) {
+            long from = Math.max(section, zone.startPfn());
+            if (!ft.pfnValid(from)) {
+                continue;
+            }
+            int n = (int) (Math.min(section + SECTION_PAGES, end) - section);
+            for (int i = (int) (from - section); i < n; i++) {
+                if ((ft.flags(section + i) & buddyBit) != 0) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     /** A CPU's lists for this zone: every listed block is a PG_pcp head of the list's order in this zone; the count adds up. */
@@ -111,27 +129,44 @@ final class BuddyCheck {
     }
 
     private void checkBlock(List<String> problems, Zone zone, long pfn, int order, int mt) {
-        String where = String.format("%s: free block 0x%x (order %d, %s)", zone, pfn, order, MigrateType.of(mt).kernelName());
+        int before = problems.size();
+        checkBlockQuietly(problems, pfn, order, mt);
+        if (problems.size() > before) {
+            // the block's name is made only for blocks with a problem: the check runs inside a hand-over's pause
+            String where = String.format("%s: free block 0x%x (order %d, %s)", zone, pfn, order, MigrateType.of(mt).kernelName());
+            for (int i = before; i < problems.size(); i++) {
+                problems.set(i, where + problems.get(i));
+            }
+        }
+    }
+
+    /** The block's problems, each without the block's name. */
+    private void checkBlockQuietly(List<String> problems, long pfn, int order, int mt) {
+        Zone zone = area.zone;
         if (!zone.spans(pfn) || pfn + (1L << order) > zone.endPfn()) {
-            problems.add(where + " lies outside the zone");
+            problems.add(" lies outside the zone");
             return;
         }
         if ((pfn & ((1L << order) - 1)) != 0) {
-            problems.add(where + " is not aligned to its order");
+            problems.add(" is not aligned to its order");
         }
         if (!ft.test(pfn, PageFlags.PG_buddy)) {
-            problems.add(where + " is not marked PG_buddy");
+            problems.add(" is not marked PG_buddy");
         }
         if (ft.order(pfn) != order) {
-            problems.add(where + " records order " + ft.order(pfn));
+            problems.add(" records order " + ft.order(pfn));
         }
         int blockMt = ft.pageblockMigratetype(pfn);
         if (blockMt != mt) {
-            problems.add(where + " is on the list of another type than its pageblock (" + MigrateType.of(blockMt).kernelName() + ")");
+            problems.add(" is on the list of another type than its pageblock (" + MigrateType.of(blockMt).kernelName() + ")");
         }
-        for (long p = pfn; p < pfn + (1L << order); p++) {
-            if (ft.test(p, PageFlags.PG_reserved) || (p != pfn && (ft.refcount(p) != 0 || ft.test(p, PageFlags.PG_buddy)))) {
-                problems.add(where + String.format(" contains pfn 0x%x, which is %s", p,
+        int reservedOrBuddy = (1 << PageFlags.PG_reserved) | (1 << PageFlags.PG_buddy);
+        if (ft.test(pfn, PageFlags.PG_reserved)) {
+            problems.add(String.format(" contains pfn 0x%x, which is reserved", pfn));
+        }
+        for (long p = pfn + 1; p < pfn + (1L << order); p++) {
+            if ((ft.flags(p) & reservedOrBuddy) != 0 || ft.refcount(p) != 0) {
+                problems.add(String.format(" contains pfn 0x%x, which is %s", p,
                         ft.test(p, PageFlags.PG_reserved) ? "reserved" : "in use"));
                 break;
             }
@@ -141,7 +176,7 @@ final class BuddyCheck {
             boolean mergeable = order < Machine.PAGEBLOCK_ORDER || buddyMt == mt
                     || (mt < MigrateType.MIGRATE_PCPTYPES && buddyMt < MigrateType.MIGRATE_PCPTYPES);
             if (mergeable) {
-                problems.add(where + String.format(" and its buddy 0x%x are both free: they should have merged", pfn ^ (1L << order)));
+                problems.add(String.format(" and its buddy 0x%x are both free: they should have merged", pfn ^ (1L << order)));
             }
         }
     }

@@ -1,5 +1,6 @@
 package mm.core.page;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -15,6 +16,12 @@ public final class CpuGates {
     private static final int STRIDE = 16;
 
     private final AtomicIntegerArray locks;
+    /**
+     * How many {@link #lockAll} calls are taking the gates: while one is, callers let it pass
+     * rather than take their gate again at once (a spinning caller would otherwise win almost
+     * every race for its gate, and a hand-over would wait for as long as the load lasts).
+     */
+    private final AtomicInteger stoppers = new AtomicInteger();
     private final int cpus;
 
     /** Gates for {@code cpus} CPUs. */
@@ -23,20 +30,25 @@ public final class CpuGates {
         this.locks = new AtomicIntegerArray(cpus * STRIDE);
     }
 
-    /** Takes a CPU's gate, spinning (then yielding) while another thread holds it. */
+    /** Takes a CPU's gate, spinning (then yielding) while another thread holds it or every gate is being taken. */
     public void lock(int cpu) {
         int i = cpu * STRIDE;
-        if (locks.compareAndSet(i, 0, 1)) {
+        if (stoppers.get() == 0 && locks.compareAndSet(i, 0, 1)) {
             return;
         }
         int spins = 0;
-        while (!locks.compareAndSet(i, 0, 1)) {
-            if (++spins < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+        while (stoppers.get() != 0 || !locks.compareAndSet(i, 0, 1)) {
+            spins = pause(spins);
         }
+    }
+
+    private static int pause(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+        return spins + 1;
     }
 
     /** Releases a CPU's gate. */
@@ -46,8 +58,17 @@ public final class CpuGates {
 
     /** Takes every gate, in CPU order: no allocator call is in flight until {@link #unlockAll}. */
     public void lockAll() {
-        for (int c = 0; c < cpus; c++) {
-            lock(c);
+        stoppers.incrementAndGet();
+        try {
+            for (int c = 0; c < cpus; c++) {
+                int i = c * STRIDE;
+                int spins = 0;
+                while (!locks.compareAndSet(i, 0, 1)) {
+                    spins = pause(spins);
+                }
+            }
+        } finally {
+            stoppers.decrementAndGet();
         }
     }
 

@@ -498,31 +498,47 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     /** Scans a zone: skips reserved frames and allocated blocks, hands each run of free frames over. */
     private void adoptZone(Zone zone) {
         FrameTable ft = frames;
-        long pfn = zone.startPfn();
+        long start = zone.startPfn();
         long end = zone.endPfn();
+        long runStart = -1;
+        long pfn = start;
         while (pfn < end) {
-            if (!ft.pfnValid(pfn)) {
-                pfn = ((pfn >>> 15) + 1) << 15;
+            // pfn_valid changes only at section boundaries
+            if ((pfn == start || (pfn & (SECTION_PAGES - 1)) == 0) && !ft.pfnValid(pfn)) {
+                runStart = closeRun(zone, runStart, pfn);
+                pfn = (pfn | (SECTION_PAGES - 1)) + 1;
                 continue;
             }
-            if (ft.test(pfn, PageFlags.PG_reserved)) {
+            int f = ft.flags(pfn);
+            if ((f & RESERVED) != 0) {
+                runStart = closeRun(zone, runStart, pfn);
                 pfn++;
-                continue;
-            }
-            if (FrameState.isAllocatedHead(ft, pfn)) {
+            } else if ((f & (BUDDY | PCP)) == 0 && ft.refcount(pfn) > 0) {
+                runStart = closeRun(zone, runStart, pfn);
                 pfn += 1L << ft.order(pfn);
-                continue;
-            }
-            long runStart = pfn;
-            while (pfn < end && ft.pfnValid(pfn) && !ft.test(pfn, PageFlags.PG_reserved) && !FrameState.isAllocatedHead(ft, pfn)) {
-                ft.clear(pfn, PageFlags.PG_buddy);
-                ft.clear(pfn, PageFlags.PG_pcp);
-                ft.setListLinks(pfn, 0, 0);
-                ft.setOrder(pfn, 0);
+            } else {
+                if (runStart < 0) {
+                    runStart = pfn;
+                }
+                // a free frame forgets the previous allocator's marks; most have none (the check runs inside a hand-over's pause)
+                if ((f & (BUDDY | PCP)) != 0 || ft.order(pfn) != 0) {
+                    ft.clear(pfn, PageFlags.PG_buddy);
+                    ft.clear(pfn, PageFlags.PG_pcp);
+                    ft.setListLinks(pfn, 0, 0);
+                    ft.setOrder(pfn, 0);
+                }
                 pfn++;
             }
-            adoptRun(zone, runStart, pfn);
         }
+        closeRun(zone, runStart, Math.min(pfn, end));
+    }
+
+    /** Hands the open run of free frames, if any, over as blocks; returns "no run open". */
+    private long closeRun(Zone zone, long runStart, long runEnd) {
+        if (runStart >= 0 && runEnd > runStart) {
+            adoptRun(zone, runStart, runEnd);
+        }
+        return -1;
     }
 
     /** {@code __free_pages_memory}: the largest aligned blocks of a run, lowest pfn first. */
@@ -613,6 +629,37 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         }
     }
 
+    private static final long SECTION_PAGES = 1L << 15;
+    private static final int RESERVED = 1 << PageFlags.PG_reserved;
+    private static final int BUDDY = 1 << PageFlags.PG_buddy;
+    private static final int PCP = 1 << PageFlags.PG_pcp;
+
+    /** An allocated block's head: aligned, of a valid order, inside the zone, its other frames unreferenced; returns the pfn after it. */
+    private static long checkAllocatedBlock(List<String> problems, Zone zone, FrameTable ft, long pfn, long end) {
+        int order = ft.order(pfn);
+        if (order > MAX_PAGE_ORDER || (pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end) {
+            problems.add(String.format("%s: allocated block at pfn 0x%x has order %d, misaligned or beyond the zone", zone, pfn, order));
+            return pfn + 1;
+        }
+        for (long p = pfn + 1; p < pfn + (1L << order); p++) {
+            if ((ft.flags(p) & BUDDY) != 0 || ft.refcount(p) != 0) {
+                problems.add(String.format("%s: pfn 0x%x inside the order-%d block at 0x%x is %s", zone, p, order, pfn,
+                        ft.test(p, PageFlags.PG_buddy) ? "on a free list" : "referenced on its own"));
+            }
+        }
+        return pfn + (1L << order);
+    }
+
+    /** A block on a per-CPU list: its other frames are neither referenced nor marked as free blocks of their own. */
+    private static void checkPcpBlock(List<String> problems, Zone zone, FrameTable ft, long pfn, int order, long end) {
+        for (long p = pfn + 1; p < pfn + (1L << order) && p < end; p++) {
+            if ((ft.flags(p) & (BUDDY | PCP)) != 0 || ft.refcount(p) != 0) {
+                problems.add(String.format("%s: pfn 0x%x inside the order-%d block at 0x%x on a per-CPU list is %s", zone, p, order,
+                        pfn, ft.refcount(p) != 0 ? "referenced (page count " + ft.refcount(p) + ")" : "marked as a free block of its own"));
+            }
+        }
+    }
+
     private List<String> checkStopped() {
         List<String> problems = new ArrayList<>();
         FrameTable ft = frames;
@@ -622,53 +669,43 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             }
             long free = 0;
             long onPcp = 0;
-            long pfn = zone.startPfn();
+            long start = zone.startPfn();
             long end = zone.endPfn();
+            int isolate = MigrateType.ISOLATE.ordinal();
+            long pfn = start;
+            // pageblock by pageblock, so that the frames of one are an int-counted loop the JIT optimises;
+            // pfn_valid and the pageblock's type change only at section and pageblock boundaries
             while (pfn < end) {
                 if (!ft.pfnValid(pfn)) {
-                    pfn = ((pfn >>> 15) + 1) << 15;
+                    pfn = (pfn | (SECTION_PAGES - 1)) + 1;
                     continue;
                 }
-                if (ft.test(pfn, PageFlags.PG_reserved)) {
-                    pfn++;
-                    continue;
-                }
-                if (FrameState.isAllocatedHead(ft, pfn)) {
-                    int order = ft.order(pfn);
-                    if (order > MAX_PAGE_ORDER || (pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end) {
-                        problems.add(String.format("%s: allocated block at pfn 0x%x has order %d, misaligned or beyond the zone",
-                                zone, pfn, order));
-                        pfn++;
-                        continue;
-                    }
-                    for (long p = pfn + 1; p < pfn + (1L << order); p++) {
-                        if (ft.refcount(p) != 0 || ft.test(p, PageFlags.PG_buddy)) {
-                            problems.add(String.format("%s: pfn 0x%x inside the order-%d block at 0x%x is %s", zone, p, order, pfn,
-                                    ft.test(p, PageFlags.PG_buddy) ? "on a free list" : "referenced on its own"));
+                long block = pfn & -Machine.PAGEBLOCK_NR_PAGES;
+                boolean isolated = ft.pageblockMigratetype(pfn) == isolate;
+                int n = (int) (Math.min(block + Machine.PAGEBLOCK_NR_PAGES, end) - block);
+                int i = (int) (pfn - block);
+                while (i < n) {
+                    long p = block + i;
+                    int f = ft.flags(p);
+                    if ((f & RESERVED) != 0) {
+                        i++;
+                    } else if ((f & (BUDDY | PCP)) == 0 && ft.refcount(p) > 0) {
+                        i = (int) (checkAllocatedBlock(problems, zone, ft, p, end) - block);
+                    } else if ((f & PCP) != 0) {
+                        int order = ft.order(p);
+                        checkPcpBlock(problems, zone, ft, p, order, end);
+                        onPcp += 1L << order;
+                        free += 1L << order;
+                        i += 1 << order;
+                    } else {
+                        // account_freepages: free pages of MIGRATE_ISOLATE pageblocks are not in NR_FREE_PAGES
+                        if (!isolated) {
+                            free++;
                         }
+                        i++;
                     }
-                    pfn += 1L << order;
-                    continue;
                 }
-                if (ft.test(pfn, PageFlags.PG_pcp)) {
-                    int order = ft.order(pfn);
-                    for (long p = pfn + 1; p < pfn + (1L << order) && p < end; p++) {
-                        if (ft.refcount(p) != 0 || ft.test(p, PageFlags.PG_buddy) || ft.test(p, PageFlags.PG_pcp)) {
-                            problems.add(String.format("%s: pfn 0x%x inside the order-%d block at 0x%x on a per-CPU list is %s", zone,
-                                    p, order, pfn, ft.refcount(p) != 0 ? "referenced (page count " + ft.refcount(p) + ")"
-                                            : "marked as a free block of its own"));
-                        }
-                    }
-                    onPcp += 1L << order;
-                    free += 1L << order;
-                    pfn += 1L << order;
-                    continue;
-                }
-                // account_freepages: free pages of MIGRATE_ISOLATE pageblocks are not in NR_FREE_PAGES
-                if (ft.pageblockMigratetype(pfn) != MigrateType.ISOLATE.ordinal()) {
-                    free++;
-                }
-                pfn++;
+                pfn = block + i;
             }
             long counted = zone.state(ZoneStat.NR_FREE_PAGES);
             if (free - onPcp != counted) {
