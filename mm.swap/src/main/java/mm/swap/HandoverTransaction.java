@@ -37,9 +37,20 @@ final class HandoverTransaction {
     }
 
     private final Timed timed;
+    private final long quiesceMs;
+    private final long adoptMs;
+    private final long checkMs;
 
     HandoverTransaction(Timed timed) {
+        this(timed, QUIESCE_MS, ADOPT_MS, CHECK_MS);
+    }
+
+    /** With other time limits (the tests' implementations that block need not be waited for 10 s). */
+    HandoverTransaction(Timed timed, long quiesceMs, long adoptMs, long checkMs) {
         this.timed = timed;
+        this.quiesceMs = quiesceMs;
+        this.adoptMs = adoptMs;
+        this.checkMs = checkMs;
     }
 
     /**
@@ -54,7 +65,7 @@ final class HandoverTransaction {
         long start = System.nanoTime();
         Handover handover;
         try {
-            handover = timed.call(old.impl + ".quiesce", QUIESCE_MS, old.service::quiesce);
+            handover = timed.call(old.impl + ".quiesce", quiesceMs, old.service::quiesce);
         } catch (Timed.CallFailed e) {
             String back = readopt(old, new Handover(contract, old.impl, Map.of()));
             throw new Failed(e.getMessage() + "; " + (back == null ? old.impl + " is still active" : back), back == null, false);
@@ -85,11 +96,11 @@ final class HandoverTransaction {
      * @throws Timed.CallFailed if adopt threw or overran, or an invariant is broken
      */
     void adoptAndCheck(Tracked next, Handover from) throws Timed.CallFailed {
-        timed.call(next.impl + ".adopt", ADOPT_MS, () -> {
+        timed.call(next.impl + ".adopt", adoptMs, () -> {
             next.service.adopt(from);
             return null;
         });
-        List<String> problems = timed.call(next.impl + ".check", CHECK_MS, next.service::check);
+        List<String> problems = timed.call(next.impl + ".check", checkMs, next.service::check);
         if (problems != null && !problems.isEmpty()) {
             throw new Timed.CallFailed(next.impl + " broke an invariant after adopting the machine: " + problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), null);
@@ -99,7 +110,7 @@ final class HandoverTransaction {
     /** Gives the machine back to {@code old}; null if that worked, else what went wrong. */
     private String readopt(Tracked old, Handover from) {
         try {
-            timed.call(old.impl + ".adopt", ADOPT_MS, () -> {
+            timed.call(old.impl + ".adopt", adoptMs, () -> {
                 old.service.adopt(from);
                 return null;
             });

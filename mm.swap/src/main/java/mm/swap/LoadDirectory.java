@@ -160,7 +160,19 @@ final class LoadDirectory {
         int missing = m.indexOf("missing requirement");
         if (missing >= 0) {
             m = m.substring(missing);
-            m = m.replaceFirst("missing requirement \\[[^\\]]*\\] ", "missing requirement ");
+            String head = "missing requirement ";
+            if (m.startsWith(head + "[")) {
+                // drop the requester, "[bundle [id](R id)] ": brackets nest
+                int depth = 0;
+                for (int i = head.length(); i < m.length(); i++) {
+                    char c = m.charAt(i);
+                    depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+                    if (depth == 0) {
+                        m = head + m.substring(i + 1).strip();
+                        break;
+                    }
+                }
+            }
         }
         return m.replace('\n', ' ').strip();
     }
