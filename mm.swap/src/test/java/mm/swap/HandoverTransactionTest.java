@@ -16,6 +16,7 @@ import mm.api.subsystem.Switchboard;
 import mm.bitmap.BitmapFactory;
 import mm.buddy.BuddyFactory;
 import mm.hw.machine.MachineImpl;
+import mm.tck.ForwardingFrameAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class HandoverTransactionTest {
     @Test
     void aNewImplementationWhoseAdoptThrowsLeavesTheOldOneActive() {
         long p = buddy.allocPages(Gfp.GFP_KERNEL, 2);
-        FrameAllocator throwing = new Wrapper(new BitmapFactory().create(m)) {
+        FrameAllocator throwing = new ForwardingFrameAllocator(new BitmapFactory().create(m)) {
             @Override
             public void adopt(Handover from) {
                 throw new IllegalStateException("no");
@@ -93,7 +94,7 @@ class HandoverTransactionTest {
 
     @Test
     void aBrokenInvariantAfterAdoptionRollsBack() {
-        FrameAllocator lying = new Wrapper(new BitmapFactory().create(m)) {
+        FrameAllocator lying = new ForwardingFrameAllocator(new BitmapFactory().create(m)) {
             @Override
             public List<String> check() {
                 return List.of("zone Normal: invented problem", "another");
@@ -107,7 +108,7 @@ class HandoverTransactionTest {
 
     @Test
     void aNewImplementationThatBlocksIsGivenUpOnAtItsTimeLimit() {
-        FrameAllocator stuck = new Wrapper(new BitmapFactory().create(m)) {
+        FrameAllocator stuck = new ForwardingFrameAllocator(new BitmapFactory().create(m)) {
             @Override
             public void adopt(Handover from) {
                 try {
@@ -125,7 +126,7 @@ class HandoverTransactionTest {
 
     @Test
     void anOldImplementationThatCannotQuiesceStaysActive() {
-        FrameAllocator old = new Wrapper(buddy) {
+        FrameAllocator old = new ForwardingFrameAllocator(buddy) {
             @Override
             public Handover quiesce() {
                 throw new UnsupportedOperationException("not today");

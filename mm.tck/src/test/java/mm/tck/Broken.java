@@ -14,13 +14,10 @@ import mm.api.subsystem.Subsystem;
  * Deliberately broken allocators for the kit's own tests: a correct allocator wrapped so that it
  * breaks one rule of the contract. Each must fail the checks that prove that rule.
  */
-class Broken implements FrameAllocator {
-
-    /** The allocator that does the work. */
-    final FrameAllocator inner;
+class Broken extends ForwardingFrameAllocator {
 
     Broken(FrameAllocator inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /** A factory wrapping each new instance of {@code base}. */
@@ -52,7 +49,7 @@ class Broken implements FrameAllocator {
             if (order == 0 && first != NO_PAGE && ++calls == 3) {
                 return first;
             }
-            long pfn = inner.allocPages(gfp, order);
+            long pfn = delegate.allocPages(gfp, order);
             if (order == 0 && first == NO_PAGE) {
                 first = pfn;
             }
@@ -83,7 +80,7 @@ class Broken implements FrameAllocator {
         @Override
         public long allocPages(int gfp, int order) {
             Gfp.validate(gfp);
-            return inner.allocPages(gfp & ~(Gfp.__GFP_DMA | Gfp.__GFP_DMA32), order);
+            return delegate.allocPages(gfp & ~(Gfp.__GFP_DMA | Gfp.__GFP_DMA32), order);
         }
     }
 
@@ -96,7 +93,7 @@ class Broken implements FrameAllocator {
         @Override
         public long allocPages(int gfp, int order) {
             Gfp.validate(gfp);
-            return inner.allocPages(gfp | Gfp.__GFP_MEMALLOC, order);
+            return delegate.allocPages(gfp | Gfp.__GFP_MEMALLOC, order);
         }
     }
 
@@ -108,7 +105,7 @@ class Broken implements FrameAllocator {
 
         @Override
         public long allocPages(int gfp, int order) {
-            return order < 0 || order > MAX_PAGE_ORDER ? NO_PAGE : inner.allocPages(gfp, order);
+            return order < 0 || order > MAX_PAGE_ORDER ? NO_PAGE : delegate.allocPages(gfp, order);
         }
     }
 
@@ -121,7 +118,7 @@ class Broken implements FrameAllocator {
         @Override
         public long allocPages(int gfp, int order) {
             Gfp.validate(gfp);
-            return inner.allocPages(gfp & ~Gfp.__GFP_ZERO, order);
+            return delegate.allocPages(gfp & ~Gfp.__GFP_ZERO, order);
         }
     }
 
@@ -134,7 +131,7 @@ class Broken implements FrameAllocator {
         @Override
         public long allocPagesNode(int nid, int gfp, int order) {
             Gfp.validate(gfp);
-            return inner.allocPagesNode(nid, gfp & ~Gfp.__GFP_THISNODE, order);
+            return delegate.allocPagesNode(nid, gfp & ~Gfp.__GFP_THISNODE, order);
         }
     }
 
@@ -176,72 +173,5 @@ class Broken implements FrameAllocator {
         public String implName() {
             return "some other name";
         }
-    }
-
-    // ---- delegation ----
-
-    @Override
-    public String implName() {
-        return inner.implName();
-    }
-
-    @Override
-    public void adopt(Handover from) {
-        inner.adopt(from);
-    }
-
-    @Override
-    public Handover quiesce() {
-        return inner.quiesce();
-    }
-
-    @Override
-    public List<String> check() {
-        return inner.check();
-    }
-
-    @Override
-    public void forwardTo(Subsystem successor) {
-        inner.forwardTo(successor);
-    }
-
-    @Override
-    public long allocPages(int gfp, int order) {
-        return inner.allocPages(gfp, order);
-    }
-
-    @Override
-    public long allocPagesNode(int nid, int gfp, int order) {
-        return inner.allocPagesNode(nid, gfp, order);
-    }
-
-    @Override
-    public void freePages(long pfn, int order) {
-        inner.freePages(pfn, order);
-    }
-
-    @Override
-    public long nrFree(Zone zone, int order) {
-        return inner.nrFree(zone, order);
-    }
-
-    @Override
-    public long nrFree(Zone zone, int order, int migratetype) {
-        return inner.nrFree(zone, order, migratetype);
-    }
-
-    @Override
-    public int pcpCount(Zone zone, int cpu) {
-        return inner.pcpCount(zone, cpu);
-    }
-
-    @Override
-    public int pcpHigh(Zone zone, int cpu) {
-        return inner.pcpHigh(zone, cpu);
-    }
-
-    @Override
-    public void drainAllPages() {
-        inner.drainAllPages();
     }
 }
