@@ -10,12 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.MachineConfig;
@@ -25,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Seeded random alloc/free with every invariant checked along the way, and two CPUs at once. */
+/**
+ * Seeded random alloc/free with every invariant checked along the way. (Two CPUs at once, and the
+ * rest of the contract, are the conformance suite's: {@link BitmapConformanceTest}.)
+ */
 class StressTest {
 
     private static final int[] GFPS = {Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE,
@@ -83,87 +80,6 @@ class StressTest {
         assertArrayEquals(boot, buddyinfo(a, m));
         assertEquals(managed, m.zones().stream().mapToLong(Zone::freePages).sum());
         assertEquals(List.of(), a.check());
-    }
-
-    /**
-     * Two threads, each on its own simulated CPU, allocate and free at once. A shared owner per
-     * frame proves no frame is ever handed to both; at the end every frame is back.
-     */
-    @Test
-    void twoCpusAllocateAndFreeConcurrently() throws Exception {
-        MachineImpl m = boot(SMALL);
-        BitmapAllocator a = new BitmapAllocator(m);
-        long[][] boot = buddyinfo(a, m);
-        long[] bootFree = Fixtures.freePages(m);
-        AtomicIntegerArray owner = new AtomicIntegerArray((int) m.frames().endPfn());
-        CyclicBarrier start = new CyclicBarrier(2);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<int[]>> results = new ArrayList<>();
-            for (int cpu = 0; cpu < 2; cpu++) {
-                final int c = cpu;
-                results.add(pool.submit(() -> m.runOn(c, () -> {
-                    try {
-                        start.await();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return churn(a, owner, c + 1, new Random(1000 + c));
-                })));
-            }
-            int totalAllocs = 0;
-            for (Future<int[]> f : results) {
-                int[] r = f.get(5, TimeUnit.MINUTES);
-                assertEquals(0, r[1], "frames handed out twice");
-                totalAllocs += r[0];
-            }
-            assertTrue(totalAllocs > 10000);
-        } finally {
-            pool.shutdownNow();
-        }
-        for (int i = 0; i < owner.length(); i++) {
-            assertEquals(0, owner.get(i), "pfn " + i + " still owned");
-        }
-        assertArrayEquals(boot, buddyinfo(a, m));
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
-        assertEquals(List.of(), a.check());
-    }
-
-    /** Random alloc/free on the current CPU, claiming each frame in {@code owner}; frees all at the end. */
-    private static int[] churn(BitmapAllocator a, AtomicIntegerArray owner, int me, Random rnd) {
-        List<long[]> held = new ArrayList<>();
-        int allocs = 0;
-        int clashes = 0;
-        for (int step = 0; step < 20000; step++) {
-            if (held.isEmpty() || rnd.nextInt(100) < 55) {
-                int order = rnd.nextInt(100) < 80 ? 0 : 1 + rnd.nextInt(4);
-                long pfn = a.allocPages(GFPS[rnd.nextInt(GFPS.length)], order);
-                if (pfn == FrameAllocator.NO_PAGE) {
-                    continue;
-                }
-                allocs++;
-                for (long p = pfn; p < pfn + (1L << order); p++) {
-                    if (!owner.compareAndSet((int) p, 0, me)) {
-                        clashes++;
-                    }
-                }
-                held.add(new long[] {pfn, order});
-            } else {
-                long[] h = held.remove(rnd.nextInt(held.size()));
-                release(a, owner, me, h);
-            }
-        }
-        for (long[] h : held) {
-            release(a, owner, me, h);
-        }
-        return new int[] {allocs, clashes};
-    }
-
-    private static void release(BitmapAllocator a, AtomicIntegerArray owner, int me, long[] h) {
-        for (long p = h[0]; p < h[0] + (1L << h[1]); p++) {
-            owner.compareAndSet((int) p, me, 0);
-        }
-        a.freePages(h[0], (int) h[1]);
     }
 
     /** The default machine (three zones, 1 M frames): fewer steps, the same invariants. */

@@ -58,6 +58,16 @@ public interface Switchboard {
     /** Jars of the watched directory that could not become implementations, one line each (not a bundle, unresolved imports). */
     List<String> problems();
 
+    /** The installed reference implementation of a contract (restored when another fails), or null if none is installed. */
+    default String reference(String contract) {
+        for (Candidate c : candidates()) {
+            if (c.contract().equals(contract) && c.reference()) {
+                return c.impl();
+            }
+        }
+        return null;
+    }
+
     /** The active implementation of a contract, or null if none is. */
     String active(String contract);
 

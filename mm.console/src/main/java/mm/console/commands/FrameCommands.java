@@ -8,13 +8,7 @@ import mm.api.machine.Owners;
 import mm.api.machine.Zone;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import mm.api.subsystem.Switchboard;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code mm:alloc}, {@code mm:free} and {@code mm:drain}: the page allocator by hand
@@ -22,23 +16,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = FrameCommands.class, property = {
     "osgi.command.scope=mm", "osgi.command.function=alloc", "osgi.command.function=free", "osgi.command.function=drain"})
-public class FrameCommands {
+public class FrameCommands extends AllocatorCommands {
 
-    @Reference
-    volatile Machine machine;
-
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile FrameAllocator frames;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile Switchboard switchboard;
-
-    private final ActiveCall calls = new ActiveCall("frames");
-
-    @Deactivate
-    void deactivate() {
-        calls.close();
+    public FrameCommands() {
+        super("frames");
     }
 
     @Descriptor("allocate 2^ORDER contiguous pages (alloc_pages) and print where they came from")
@@ -61,12 +42,11 @@ public class FrameCommands {
 
     private Allocation allocate(int node, int order, int gfp) {
         Machine m = machine;
-        FrameAllocator fa = frames;
         if (node < -1 || node >= m.nodes().size()) {
             throw new CommandError("node " + node + " does not exist: accepted are 0 to " + (m.nodes().size() - 1));
         }
-        long pfn = calls.call(switchboard, m, FrameAllocator.CONTRACT, fa.implName(), node < 0 ? "allocPages" : "allocPagesNode",
-                ActiveCall.CALL_MS, () -> node < 0 ? fa.allocPages(gfp, order) : fa.allocPagesNode(node, gfp, order));
+        long pfn = callActive(node < 0 ? "allocPages" : "allocPagesNode", ActiveCall.CALL_MS,
+                fa -> node < 0 ? fa.allocPages(gfp, order) : fa.allocPagesNode(node, gfp, order));
         if (pfn == FrameAllocator.NO_PAGE) {
             // warn_alloc's first line
             throw new CommandError(String.format("page allocation failure: order:%d, mode:%#x(%s), nodemask=(null): "
@@ -93,16 +73,14 @@ public class FrameCommands {
 
     @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")
     public void drain() {
-        FrameAllocator fa = frames;
-        calls.call(switchboard, machine, FrameAllocator.CONTRACT, fa.implName(), "drainAllPages", ActiveCall.CALL_MS, () -> {
+        callActive("drainAllPages", ActiveCall.CALL_MS, fa -> {
             fa.drainAllPages();
             return null;
         });
     }
 
     private void release(long pfn, int order) {
-        FrameAllocator fa = frames;
-        calls.call(switchboard, machine, FrameAllocator.CONTRACT, fa.implName(), "freePages", ActiveCall.CALL_MS, () -> {
+        callActive("freePages", ActiveCall.CALL_MS, fa -> {
             fa.freePages(pfn, order);
             return null;
         });

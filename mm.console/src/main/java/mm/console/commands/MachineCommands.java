@@ -2,37 +2,18 @@ package mm.console.commands;
 
 import java.util.List;
 import mm.api.frame.FrameAllocator;
-import mm.api.machine.Machine;
+import mm.api.subsystem.Switchboard;
 import mm.console.proc.MachineFormatter;
 import org.apache.felix.service.command.Descriptor;
-import mm.api.subsystem.Switchboard;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** {@code mm:machine}, {@code mm:banner} and {@code mm:check}: what the machine is, and whether it is sound. */
 @Component(service = MachineCommands.class, property = {
     "osgi.command.scope=mm", "osgi.command.function=machine", "osgi.command.function=banner", "osgi.command.function=check"})
-public class MachineCommands {
+public class MachineCommands extends AllocatorCommands {
 
-    @Reference
-    volatile Machine machine;
-
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile FrameAllocator frames;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile Switchboard switchboard;
-
-    private final ActiveCall calls = new ActiveCall("check");
-
-    @Deactivate
-    void deactivate() {
-        calls.close();
+    public MachineCommands() {
+        super("check");
     }
 
     @Descriptor("describe the simulated machine: architecture, RAM, CPUs, nodes and zones, active implementations")
@@ -50,26 +31,16 @@ public class MachineCommands {
     public String check() {
         FrameAllocator fa = frames;
         Switchboard sb = switchboard;
-        List<String> problems = calls.call(sb, machine, FrameAllocator.CONTRACT, fa.implName(), "check", ActiveCall.SCAN_MS,
-                fa::check);
+        List<String> problems = callActive("check", ActiveCall.SCAN_MS, FrameAllocator::check);
         if (problems.isEmpty()) {
             return "ok";
         }
         String report = problems.size() + (problems.size() == 1 ? " broken invariant:\n" : " broken invariants:\n")
                 + String.join("\n", problems);
-        if (sb != null && !isReference(sb, fa.implName())) {
+        if (sb != null && !fa.implName().equals(sb.reference(FrameAllocator.CONTRACT))) {
             report += "\n" + sb.fail(FrameAllocator.CONTRACT, "mm:check found " + problems.size() + " broken invariant"
                     + (problems.size() == 1 ? "" : "s") + ", the first: " + problems.get(0));
         }
         throw new CommandError(report);
-    }
-
-    private static boolean isReference(Switchboard sb, String impl) {
-        for (Switchboard.Candidate c : sb.candidates()) {
-            if (c.contract().equals(FrameAllocator.CONTRACT) && c.impl().equals(impl)) {
-                return c.reference();
-            }
-        }
-        return false;
     }
 }

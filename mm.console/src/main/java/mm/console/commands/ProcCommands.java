@@ -2,21 +2,14 @@ package mm.console.commands;
 
 import java.util.function.Function;
 import mm.api.frame.FrameAllocator;
-import mm.api.machine.Machine;
 import mm.console.proc.BuddyinfoFormatter;
 import mm.console.proc.IomemFormatter;
-import mm.console.proc.MeminfoFormatter;
 import mm.console.proc.MemblockFormatter;
+import mm.console.proc.MeminfoFormatter;
 import mm.console.proc.PagetypeinfoFormatter;
 import mm.console.proc.ZoneinfoFormatter;
 import org.apache.felix.service.command.Descriptor;
-import mm.api.subsystem.Switchboard;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The /proc views: each command prints a file of the kernel, byte for byte in its layout, from
@@ -26,30 +19,15 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
     "osgi.command.scope=mm",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=zoneinfo",
     "osgi.command.function=pagetypeinfo", "osgi.command.function=iomem", "osgi.command.function=memblock"})
-public class ProcCommands {
+public class ProcCommands extends AllocatorCommands {
 
-    @Reference
-    volatile Machine machine;
-
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile FrameAllocator frames;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile Switchboard switchboard;
-
-    private final ActiveCall calls = new ActiveCall("proc");
-
-    @Deactivate
-    void deactivate() {
-        calls.close();
+    public ProcCommands() {
+        super("proc");
     }
 
     /** A view that asks the active allocator (free blocks per order, per-CPU lists), with the isolation of {@link ActiveCall}. */
     private String viaAllocator(Function<FrameAllocator, String> view) {
-        FrameAllocator fa = frames;
-        return Args.view(calls.call(switchboard, machine, FrameAllocator.CONTRACT, fa.implName(), "nrFree", ActiveCall.SCAN_MS,
-                () -> view.apply(fa)));
+        return Args.view(callActive("nrFree", ActiveCall.SCAN_MS, view));
     }
 
     @Descriptor("print /proc/meminfo: memory totals and usage in kB")

@@ -82,14 +82,8 @@ public class TckCommand {
     /** The reference implementation's name, to grade hand-overs to and from it. */
     private String referenceName() {
         Switchboard sb = switchboard;
-        if (sb != null) {
-            for (Switchboard.Candidate c : sb.candidates()) {
-                if (c.contract().equals(FrameAllocator.CONTRACT) && c.reference()) {
-                    return c.impl();
-                }
-            }
-        }
-        return "buddy";
+        String name = sb == null ? null : sb.reference(FrameAllocator.CONTRACT);
+        return name == null ? "buddy" : name;
     }
 
     private String missing(String impl) {
