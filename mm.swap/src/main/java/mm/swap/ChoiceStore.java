@@ -22,8 +22,22 @@ final class ChoiceStore {
     /** The property that numbers the switchboard's own writes. */
     static final String SEQ = "mm.switchboard.seq";
 
+    /** The implementation each contract should run: the switchboard's choices and edits from elsewhere alike. */
+    private final Map<String, String> chosen = new HashMap<>();
+    /** What the switchboard last wrote, to recognise its own writes when they come back. */
     private final Map<String, String> written = new HashMap<>();
     private long seq;
+
+    /** The implementation chosen for a contract, or null if none was. */
+    synchronized String chosen(String contract) {
+        return chosen.get(contract);
+    }
+
+    /** An edit of the configuration made elsewhere: its choices replace the ones known. */
+    synchronized void edited(Map<String, ?> props) {
+        chosen.clear();
+        chosen.putAll(choices(props));
+    }
 
     /** The choices a configuration's properties make: contract to implementation, known contracts only. */
     static Map<String, String> choices(Map<String, ?> props) {
@@ -63,7 +77,9 @@ final class ChoiceStore {
      * @return null, or one line if the choice could not be kept (no Configuration Admin, I/O)
      */
     synchronized String save(ConfigurationAdmin cm, String contract, String impl) {
-        written.put(contract, impl);
+        chosen.put(contract, impl);
+        written.clear();
+        written.putAll(chosen);
         if (cm == null) {
             return "the choice is not kept across restarts: Configuration Admin is not running";
         }
@@ -77,7 +93,7 @@ final class ChoiceStore {
                     next.put(k, props.get(k));
                 }
             }
-            for (Map.Entry<String, String> e : written.entrySet()) {
+            for (Map.Entry<String, String> e : chosen.entrySet()) {
                 next.put(e.getKey(), e.getValue());
             }
             seq++;
@@ -91,8 +107,9 @@ final class ChoiceStore {
 
     /** The choices known when the switchboard starts, from its configuration. */
     synchronized void start(Map<String, ?> props) {
+        edited(props);
         written.clear();
-        written.putAll(choices(props));
+        written.putAll(chosen);
         Object s = props == null ? null : props.get(SEQ);
         try {
             seq = s == null ? 0 : Long.parseLong(s.toString());

@@ -66,7 +66,6 @@ public class SwitchboardComponent implements Switchboard {
     private final ScheduledExecutorService scheduler;
     private final ServiceTracker<Object, Tracked> tracker;
     private final Consumer<String> log;
-    private volatile Map<String, String> wanted;
     private volatile boolean settled;
     private volatile boolean closing;
 
@@ -81,7 +80,6 @@ public class SwitchboardComponent implements Switchboard {
         this.ctx = ctx;
         this.log = line -> System.err.println("mm: " + line);
         this.load = new LoadDirectory(ctx);
-        this.wanted = ChoiceStore.choices(config);
         store.start(config);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mm-switchboard");
@@ -100,12 +98,11 @@ public class SwitchboardComponent implements Switchboard {
         if (store.ownWrite(config)) {
             return;
         }
-        Map<String, String> next = ChoiceStore.choices(config);
-        wanted = next;
+        store.edited(config);
         if (!settled) {
             return;
         }
-        for (Map.Entry<String, String> e : next.entrySet()) {
+        for (Map.Entry<String, String> e : ChoiceStore.choices(config).entrySet()) {
             Tracked a = active.get(e.getKey());
             if (a == null || !a.impl.equals(e.getValue())) {
                 scheduler.execute(() -> applyEdit(e.getKey(), e.getValue()));
@@ -351,7 +348,7 @@ public class SwitchboardComponent implements Switchboard {
                 if (active.containsKey(contract)) {
                     continue;
                 }
-                String want = wanted.get(contract);
+                String want = store.chosen(contract);
                 Tracked c = want == null ? null : find(contract, want);
                 if (c == null || c.failed()) {
                     String reference = Contracts.REFERENCES.get(contract);
@@ -386,7 +383,8 @@ public class SwitchboardComponent implements Switchboard {
     /** A new implementation: the first of its contract adopts the machine if the configuration wants it (or, once settled, if it is the reference). */
     private void arrived(Tracked c) {
         Tracked current = active.get(c.contract);
-        String want = wanted.getOrDefault(c.contract, Contracts.REFERENCES.get(c.contract));
+        String chosen = store.chosen(c.contract);
+        String want = chosen != null ? chosen : Contracts.REFERENCES.get(c.contract);
         if (current == null) {
             if (c.impl.equals(want) || (settled && c.impl.equals(Contracts.REFERENCES.get(c.contract)))) {
                 activateOrLog(c);

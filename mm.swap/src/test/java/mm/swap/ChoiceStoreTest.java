@@ -18,11 +18,23 @@ class ChoiceStoreTest {
     }
 
     @Test
-    void itsOwnWritesAreRecognisedEvenWhenDeliveredLate() {
+    void aWriteWithoutASequenceNumberIsSomeoneElses() {
         ChoiceStore store = new ChoiceStore();
         store.start(Map.of());
         store.save(null, "FrameAllocator", "bitmap"); // no ConfigAdmin: remembered, not numbered
-        assertFalse(store.ownWrite(Map.of("FrameAllocator", "bitmap")), "without a sequence number it is someone else's");
+        assertFalse(store.ownWrite(Map.of("FrameAllocator", "bitmap")));
+    }
+
+    @Test
+    void theLatestChoiceWinsWhoeverMadeIt() {
+        ChoiceStore store = new ChoiceStore();
+        store.start(Map.of("FrameAllocator", "stud"));
+        assertEquals("stud", store.chosen("FrameAllocator"));
+        store.save(null, "FrameAllocator", "buddy"); // mm:use after a configured start
+        assertEquals("buddy", store.chosen("FrameAllocator"), "a later arrival of 'stud' must not swap it back");
+        store.edited(Map.of("FrameAllocator", "bitmap", ChoiceStore.SEQ, "9"));
+        assertEquals("bitmap", store.chosen("FrameAllocator"));
+        assertEquals(null, store.chosen("ObjectCache"));
     }
 
     @Test
