@@ -71,8 +71,10 @@ final class Platform implements AutoCloseable {
         }
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put("felix.log.level", "1");
-        props.put("ds.loglevel", "warn");
+        // MM_DEBUG=1 makes the framework and the component runtime say why something did not come up
+        boolean debug = System.getenv("MM_DEBUG") != null;
+        props.put("felix.log.level", debug ? "4" : "1");
+        props.put("ds.loglevel", debug ? "debug" : "warn");
         props.put("mm.arch", machine.arch().kernelName());
         props.put("mm.mem", Long.toString(machine.memBytes()));
         props.put("mm.cpus", Integer.toString(machine.cpus()));

@@ -101,9 +101,11 @@ final class LoadDirectory {
         }
         switch (b.getState()) {
             case Bundle.INSTALLED:
-                return "bundle " + bsn + " " + b.getVersion() + " does not resolve: " + startFailure(b);
-            case Bundle.RESOLVED:
-                return "bundle " + bsn + " " + b.getVersion() + " did not start: " + startFailure(b);
+            case Bundle.RESOLVED: {
+                String why = startFailure(b);
+                return why == null ? null : "bundle " + bsn + " " + b.getVersion()
+                        + (b.getState() == Bundle.INSTALLED ? " does not resolve: " : " did not start: ") + why;
+            }
             case Bundle.ACTIVE:
                 return activeProblem(b, candidates, scr);
             default:
@@ -129,22 +131,24 @@ final class LoadDirectory {
         return null;
     }
 
-    /** The framework's own reason, asked once per bundle version: start it and keep the exception's message. */
+    /**
+     * The framework's own reason, asked once per bundle version: start it and keep the exception's
+     * message; null if it starts (what it needed has arrived since).
+     */
     private String startFailure(Bundle b) {
         String key = b.getBundleId() + "@" + b.getLastModified();
         String cached = startFailures.get(key);
         if (cached != null) {
             return cached;
         }
-        String why;
         try {
             b.start(Bundle.START_TRANSIENT);
-            why = "it starts now";
+            return null;
         } catch (BundleException | IllegalStateException e) {
-            why = shorten(e.getMessage());
+            String why = shorten(e.getMessage());
+            startFailures.put(key, why);
+            return why;
         }
-        startFailures.put(key, why);
-        return why;
     }
 
     /** Felix's resolver message without the repetition: "missing requirement ... osgi.wiring.package; (...)". */
