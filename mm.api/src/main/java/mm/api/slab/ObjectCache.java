@@ -14,8 +14,21 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link IllegalArgumentException}; a corruption found by debugging checks throws
  * {@link SlabCorruptionException} carrying the kernel-style report.
  *
- * <p>Hand-over keys: none beyond the caches themselves, which every implementation rebuilds from
- * {@link #caches()} geometry and the slab frames ({@code PG_slab}) of the frame table.
+ * <p>Caches are known by their names, which are unique: a {@link KmemCache} handle obtained from
+ * one implementation is accepted by its successor after a hot swap, which finds its own cache of
+ * that name. Objects allocated before a swap stay valid at the same addresses and are freed
+ * through the successor.
+ *
+ * <p>Hand-over keys ({@link mm.api.subsystem.Handover#state()}), all numbers in hexadecimal but
+ * counts: {@code caches} = the number of caches; {@code cache.I} (I from 0, creation order) =
+ * {@code NAME OBJECT_SIZE ALIGN FLAGS}; {@code cache.I.slabs} = the cache's slabs separated by
+ * spaces, each {@code PFN:ORDER:OFFSET:STRIDE:OBJECTS:INUSE} where OFFSET is the first object's
+ * byte offset in the slab (colouring), STRIDE the distance between objects and INUSE a bitmap of
+ * the objects in use, bit i for object i, as a hexadecimal number; {@code kmalloc.large} = the
+ * blocks {@code kmalloc} took from the page allocator, each {@code PFN:ORDER}. Objects
+ * ({@link mm.api.subsystem.Handover#objects()}): {@code cache.I.ctor} = the constructor;
+ * {@code slab.PFN.mem} = a {@code byte[]} with the slab's memory, for slabs whose contents are
+ * kept (caches with debugging on). The slab frames carry {@code PG_slab} in the frame table.
  */
 @ProviderType
 public interface ObjectCache extends Subsystem {
@@ -84,6 +97,20 @@ public interface ObjectCache extends Subsystem {
 
     /** Runs the debugging consistency checks on every slab of a cache ({@code validate_slab_cache}); one line per error found. */
     List<String> validate(KmemCache cache);
+
+    /**
+     * The files of {@code /sys/kernel/slab/NAME/} as the kernel prints them, by file name
+     * ({@code object_size}, {@code slab_size}, {@code objs_per_slab}, {@code order},
+     * {@code objects}, {@code partial}, {@code alloc_fastpath}...), each value one line without
+     * the newline.
+     */
+    Map<String, String> sysfs(KmemCache cache);
+
+    /**
+     * The implementation's view of a cache for {@code mm:slab}: its slabs, lists and per-CPU state,
+     * lines to print.
+     */
+    List<String> describe(KmemCache cache);
 
     /** Writes bytes into slab memory at a kernel address, as buggy code would ({@code mm:poke}). */
     void poke(long addr, byte[] bytes);

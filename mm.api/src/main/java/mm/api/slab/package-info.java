@@ -3,7 +3,7 @@
  * include/linux/slab.h). The reference implementation is SLUB ({@code mm.slub}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package mm.api.slab;
 
 import org.osgi.annotation.bundle.Export;
