@@ -651,6 +651,14 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
      * @return the new slab, or null if the page allocator failed
      */
     protected final Slab allocateSlab(C c, int gfp, int nid) {
+        return allocateSlab(c, gfp, nid, 0);
+    }
+
+    /**
+     * {@link #allocateSlab(SlabCache, int, int)} with the first object {@code colour} bytes into
+     * the slab (SLAB's cache colouring); the slab's objects must still fit.
+     */
+    protected final Slab allocateSlab(C c, int gfp, int nid, int colour) {
         SlabGeometry g = c.geometry();
         int flags = (gfp & SlabDebug.GFP_RECLAIM_MASK) | g.allocflags();
         int order = g.order();
@@ -670,7 +678,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             return null;
         }
         int objects = order == g.order() ? g.objects() : g.minObjects();
-        Slab slab = new Slab(c, pfn, order, ft.nid(pfn), 0, g.size(), objects);
+        if (colour < 0 || colour + (long) objects * g.size() > (Machine.PAGE_SIZE << order)) {
+            colour = 0;
+        }
+        Slab slab = new Slab(c, pfn, order, ft.nid(pfn), colour, g.size(), objects);
         slab.start = dm.virt(pfn, slab.objectOffset(0));
         table.add(slab);
         accountSlab(slab, 1);
