@@ -32,7 +32,7 @@ final class CacheAlloc {
     long cacheAlloc(KmemCacheSlab c, int gfp, int cpu) {
         ArrayCache ac = c.array[cpu];
         if (ac.avail > 0) {
-            c.stat[cpu][0]++; // ALLOCHIT
+            c.stat(cpu, SlabStat.ALLOCHIT);
             ac.touched = true;
             return take(ac);
         }

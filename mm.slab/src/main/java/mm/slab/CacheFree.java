@@ -29,7 +29,7 @@ final class CacheFree {
         }
         ArrayCache ac = c.array[cpu];
         if (ac.avail < ac.limit) {
-            c.stat[cpu][2]++; // FREEHIT
+            c.stat(cpu, SlabStat.FREEHIT);
         } else {
             c.stat(cpu, SlabStat.FREEMISS);
             cacheFlusharray(c, ac, cpu);

@@ -147,6 +147,31 @@ class SlubSlabHandoverTest {
     }
 
     @Test
+    void slubToSlabWithEveryObjectFreedThroughSlab() {
+        SlubAllocator slub = new SlubAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        slub.adopt(Handover.BOOT);
+        long freeAtBoot = SlabAllocatorTest.freePages(m, pages);
+        KmemCache ctorCache = slub.kmemCacheCreate("with-ctor", 200, 0, SlabFlags.SLAB_RECLAIM_ACCOUNT, constructed::add);
+        KmemCache dbg = slub.kmemCacheCreate("with-debug", 40, 0, SlabFlags.SLAB_DEBUG_FLAGS, null);
+        allocate(slub, ctorCache, dbg, 600, 5);
+        freeHalf(slub, ctorCache, dbg); // partial slabs on SLUB's CPU and node lists when the hand-over comes
+
+        SlabAllocator slab = new SlabAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        swap(slub, slab);
+        m.runOn(1, () -> {
+            freeAll(slab, ctorCache, dbg);
+            return null;
+        });
+        checked(slab);
+        for (KmemCache k : slab.caches()) {
+            slab.kmemCacheShrink(k);
+        }
+        checked(slab);
+        assertEquals(freeAtBoot, SlabAllocatorTest.freePages(m, pages), "NR_FREE_PAGES is back at the boot count");
+        assertEquals(0, m.nodeState(NodeStat.NR_SLAB_RECLAIMABLE));
+    }
+
+    @Test
     void slabToSlubWithEveryObjectFreedThroughSlub() {
         SlabAllocator slab = new SlabAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
         slab.adopt(Handover.BOOT);
