@@ -267,7 +267,12 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             return successorOrWait().kmemCacheAlloc(cache, gfp);
         }
         try {
-            return allocObject(resolve(cache), gfp, cpu, SlabDebug.CALLER_KMEM_CACHE_ALLOC);
+            C c = resolve(cache);
+            long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMEM_CACHE_ALLOC);
+            if (addr != 0 && c.geometry().debug()) {
+                postAllocHook(addr, gfp, c.objectSize());
+            }
+            return addr;
         } finally {
             leave(cpu);
         }
@@ -314,13 +319,32 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             }
             C c = kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)];
             long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMALLOC);
-            if (addr != 0 && c.geometry().origSizeOffset() >= 0) {
-                Slab slab = table.slabOf(dm.pfn(addr));
-                SlabDebug.setOrigSize(slab, slab.indexOf(addr), (int) size);
+            if (addr != 0 && c.geometry().debug()) {
+                postAllocHook(addr, gfp, (int) size);
             }
             return addr;
         } finally {
             leave(cpu);
+        }
+    }
+
+    /**
+     * {@code slab_post_alloc_hook} for an object whose bytes are kept: the requested kmalloc size
+     * and the kmalloc red zone behind it ({@code set_orig_size}, {@code init_object}), and zeroing
+     * for __GFP_ZERO.
+     */
+    private void postAllocHook(long addr, int gfp, int size) {
+        Slab slab = table.slabOf(dm.pfn(addr));
+        if (slab == null || slab.mem == null) {
+            return;
+        }
+        int i = slab.indexOf(addr);
+        synchronized (slab) {
+            SlabDebug.setKmallocRedzone(slab, i, size);
+            if ((gfp & Gfp.__GFP_ZERO) != 0) {
+                int o = slab.objectOffset(i);
+                java.util.Arrays.fill(slab.mem, o, o + size, (byte) 0);
+            }
         }
     }
 
@@ -435,30 +459,57 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 : g.has(SlabFlags.SLAB_STORE_USER) ? g.inuse() : g.size();
     }
 
+    /**
+     * {@code krealloc} ({@code __do_krealloc}): an object whose cache's object size holds the new
+     * size stays where it is (with its kmalloc red zone moved and, for __GFP_ZERO, the spare bytes
+     * zeroed); otherwise a new object gets the old contents and the old one is freed.
+     */
     @Override
     public long krealloc(long addr, long newSize, int gfp) {
-        if (addr == 0 || addr == ZERO_SIZE_PTR) {
-            return kmalloc(newSize, gfp);
-        }
-        long ks = ksize(addr);
-        if (newSize == 0) {
+        if (newSize == 0 && addr != 0 && addr != ZERO_SIZE_PTR) {
             kfree(addr);
             return ZERO_SIZE_PTR;
         }
-        if (newSize <= ks && (newSize > ks / 2 || ks <= Kmalloc.KMALLOC_MIN_SIZE)) {
-            // __do_krealloc: the object is large enough and not too large: keep it
-            long pfn = dm.pfn(addr);
-            Slab slab = table.slabOf(pfn);
-            if (slab != null && slab.cache.geometry().origSizeOffset() >= 0) {
-                SlabDebug.setOrigSize(slab, slab.indexOf(addr), (int) newSize);
+        if (addr == 0 || addr == ZERO_SIZE_PTR) {
+            return kmalloc(newSize, gfp);
+        }
+        if (newSize < 0 || newSize > Kmalloc.KMALLOC_MAX_SIZE) {
+            throw new IllegalArgumentException("krealloc size " + newSize + " is out of range: accepted are 0 to " + Kmalloc.KMALLOC_MAX_SIZE + " bytes");
+        }
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        long ks = slab == null ? ksize(addr) : slab.cache.objectSize();
+        int origSize = 0;
+        if (slab != null) {
+            int i = slab.indexOf(addr);
+            if (i < 0 || !slab.allocated(i)) {
+                throw new IllegalArgumentException("krealloc(" + DirectMap.format(addr) + "): not an allocated object of " + slab.cache.name());
             }
+            origSize = slab.mem != null ? SlabDebug.origSize(slab, i) : 0;
+            if (newSize <= ks) {
+                if (slab.mem != null) {
+                    synchronized (slab) {
+                        int o = slab.objectOffset(i);
+                        if ((gfp & Gfp.__GFP_ZERO) != 0) {
+                            if (origSize > 0 && origSize < newSize) {
+                                java.util.Arrays.fill(slab.mem, o + origSize, o + (int) newSize, (byte) 0);
+                            } else {
+                                java.util.Arrays.fill(slab.mem, o + (int) newSize, o + (int) ks, (byte) 0);
+                            }
+                        }
+                        SlabDebug.setKmallocRedzone(slab, i, (int) newSize);
+                    }
+                }
+                return addr;
+            }
+        } else if (newSize <= ks) {
             return addr;
         }
         long moved = kmalloc(newSize, gfp);
         if (moved == 0) {
             return 0;
         }
-        byte[] old = peekIfKept(addr, (int) Math.min(ks, newSize));
+        byte[] old = peekIfKept(addr, (int) (origSize > 0 ? origSize : Math.min(ks, newSize)));
         if (old != null) {
             pokeIfKept(moved, old);
         }
