@@ -23,6 +23,7 @@ import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
 import mm.core.page.CpuGates;
 import mm.core.page.FrameState;
+import mm.core.page.HandoverLatch;
 
 /**
  * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
@@ -64,11 +65,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** Large kmalloc blocks: pfn to order. */
     private final Map<Long, Integer> large = new HashMap<>();
 
-    private volatile boolean active;
-    private volatile boolean swapping;
-    private volatile ObjectCache successor;
-    private final Object swapMonitor = new Object();
-    private static final long SWAP_WAIT_MILLIS = 5_000;
+    private final HandoverLatch<ObjectCache> latch = new HandoverLatch<>(CONTRACT);
 
     /** An instance on a machine, dormant until {@link #adopt}. */
     protected ObjectCacheCore(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
@@ -139,7 +136,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** Takes the CPU's gate; false if this instance is not active (the caller then goes to {@link #successorOrWait}). */
     protected final boolean enter(int cpu) {
         gates.lock(cpu);
-        if (active) {
+        if (latch.isActive()) {
             return true;
         }
         gates.unlock(cpu);
@@ -153,34 +150,12 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     /** During a hand-over, waits for its end; then the successor, or this instance if it took the machine back. */
     protected final ObjectCache successorOrWait() {
-        synchronized (swapMonitor) {
-            long deadline = System.currentTimeMillis() + SWAP_WAIT_MILLIS;
-            while (!active && successor == null && swapping) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    swapMonitor.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (active) {
-                return this;
-            }
-            if (successor != null) {
-                return successor;
-            }
-        }
-        throw new IllegalStateException("ObjectCache '" + implName() + "' is not active"
-                + (swapping ? " and its hand-over did not end within " + SWAP_WAIT_MILLIS / 1000 + " s" : ""));
+        return latch.successorOrWait(this);
     }
 
     /** True between {@link #adopt} and {@link #quiesce}. */
     public boolean isActive() {
-        return active;
+        return latch.isActive();
     }
 
     // ---- caches --------------------------------------------------------------------------------
@@ -801,14 +776,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 });
                 indexKmallocCaches();
             }
-            successor = null;
-            active = true;
-            swapping = false;
+            latch.activate();
         } finally {
             gates.unlockAll();
-        }
-        synchronized (swapMonitor) {
-            swapMonitor.notifyAll();
         }
     }
 
@@ -836,8 +806,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 largeCopy = new HashMap<>(large);
             }
             Handover h = SlabHandover.write(CONTRACT, implName(), all, table.all(), largeCopy);
-            active = false;
-            swapping = true;
+            latch.quiesce();
             return h;
         } finally {
             gates.unlockAll();
@@ -849,11 +818,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (!(next instanceof ObjectCache)) {
             throw new IllegalArgumentException("an ObjectCache can only hand over to an ObjectCache, not " + next);
         }
-        synchronized (swapMonitor) {
-            successor = (ObjectCache) next;
-            swapping = false;
-            swapMonitor.notifyAll();
-        }
+        latch.forwardTo((ObjectCache) next);
     }
 
     @Override
