@@ -1,0 +1,902 @@
+package mm.core.slab;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mm.api.frame.FrameAllocator;
+import mm.api.frame.Gfp;
+import mm.api.machine.FrameTable;
+import mm.api.machine.Machine;
+import mm.api.machine.NodeStat;
+import mm.api.machine.Owners;
+import mm.api.machine.PageFlags;
+import mm.api.slab.KmemCache;
+import mm.api.slab.Kmalloc;
+import mm.api.slab.ObjectCache;
+import mm.api.slab.ObjectConstructor;
+import mm.api.slab.SlabFlags;
+import mm.api.slab.SlabInfo;
+import mm.api.subsystem.Handover;
+import mm.api.subsystem.Subsystem;
+import mm.core.page.CpuGates;
+
+/**
+ * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
+ * do not depend on how free objects are kept): the cache registry and {@code kmem_cache_create}'s
+ * checks, the kmalloc caches and {@code kmalloc}/{@code kfree}/{@code ksize}/{@code krealloc},
+ * large kmalloc from the page allocator, finding the slab of an address, the checks on a free,
+ * slab pages ({@code allocate_slab}, {@code discard_slab}) with their accounting, slabinfo, and
+ * the hand-over of caches and live objects ({@link SlabHandover}).
+ *
+ * <p>Every call runs with its CPU's gate held ({@link CpuGates}), so that {@link #quiesce} can stop
+ * them all; calls that reach a quiesced instance wait for the hand-over to end and go on to the
+ * successor.
+ *
+ * @param <C> the implementation's cache type
+ */
+public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCache {
+
+    /** The machine. */
+    protected final Machine machine;
+    /** Its frame table. */
+    protected final FrameTable ft;
+    /** Kernel addresses. */
+    protected final DirectMap dm;
+    /** Slab frames to slabs. */
+    protected final SlabTable table;
+    /** Per-CPU gates: a call holds its CPU's. */
+    protected final CpuGates gates;
+    /** The slab geometry's boot parameters. */
+    protected final SlabGeometry.Tunables tunables;
+    private final int cpus;
+    /** Debug flags added to every cache created from now on ({@code slub_debug=}), and the caches they apply to (empty: all). */
+    private volatile long slubDebug;
+    private volatile List<String> slubDebugCaches = List.of();
+
+    private volatile FrameAllocator pages;
+    private final Map<String, C> caches = new LinkedHashMap<>();
+    @SuppressWarnings("unchecked")
+    private final C[][] kmallocCaches = (C[][]) new SlabCache[Kmalloc.NR_KMALLOC_TYPES][Kmalloc.KMALLOC_SHIFT_HIGH + 1];
+    /** Large kmalloc blocks: pfn to order. */
+    private final Map<Long, Integer> large = new HashMap<>();
+
+    private volatile boolean active;
+    private volatile boolean swapping;
+    private volatile ObjectCache successor;
+    private final Object swapMonitor = new Object();
+    private static final long SWAP_WAIT_MILLIS = 5_000;
+
+    /** An instance on a machine, dormant until {@link #adopt}. */
+    protected ObjectCacheCore(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
+        this.machine = machine;
+        this.ft = machine.frames();
+        this.dm = new DirectMap(machine);
+        this.table = new SlabTable(ft);
+        this.cpus = machine.cpuCount();
+        this.gates = new CpuGates(cpus);
+        this.tunables = tunables;
+        this.pages = pages;
+    }
+
+    /** The page allocator slabs come from (the active one; DS rebinds it on a swap). */
+    protected void setPageAllocator(FrameAllocator pages) {
+        this.pages = pages;
+    }
+
+    /** The page allocator. */
+    protected FrameAllocator pages() {
+        FrameAllocator p = pages;
+        if (p == null) {
+            throw new IllegalStateException("no page allocator is active");
+        }
+        return p;
+    }
+
+    /**
+     * Debugging for caches created from now on, as the boot option {@code slub_debug=FLAGS,cache,...}:
+     * {@code flags} ({@link SlabFlags#parseSlubDebug}) for the named caches, or all when none is named.
+     */
+    public void setSlubDebug(long flags, List<String> cacheNames) {
+        this.slubDebug = flags;
+        this.slubDebugCaches = List.copyOf(cacheNames);
+    }
+
+    // ---- what an implementation provides ------------------------------------------------------
+
+    /** A new, empty cache of the implementation's kind. */
+    protected abstract C createCache(String name, SlabGeometry g, ObjectConstructor ctor);
+
+    /** Allocates an object with the CPU's gate held; its address, or 0 if the page allocator failed. */
+    protected abstract long allocObject(C c, int gfp, int cpu, int caller);
+
+    /** Frees object {@code idx} of {@code slab}, in use (checked), with the CPU's gate held. */
+    protected abstract void freeObject(C c, Slab slab, int idx, int cpu, int caller);
+
+    /** Returns per-CPU state to the shared lists (every CPU stopped): {@code flush_all}. */
+    protected abstract void flushAll(C c);
+
+    /** Frees the empty slabs ({@code __kmem_cache_shrink}), every CPU stopped after {@link #flushAll}; pages freed. */
+    protected abstract long shrinkCache(C c);
+
+    /** Takes a slab built from a hand-over onto the implementation's lists. */
+    protected abstract void adoptSlab(C c, Slab slab);
+
+    /** The implementation's lists and state for {@code mm:slab}. */
+    protected abstract List<String> describeCache(C c);
+
+    /** The implementation's counters ({@code CONFIG_SLUB_STATS}), totals and per CPU. */
+    protected abstract Map<String, long[]> statsOf(C c);
+
+    /** Adds the implementation's own broken invariants for a cache, every CPU stopped. */
+    protected abstract void checkCache(C c, List<String> problems);
+
+    // ---- entering and leaving ------------------------------------------------------------------
+
+    /** Takes the CPU's gate; false if this instance is not active (the caller then goes to {@link #successorOrWait}). */
+    protected final boolean enter(int cpu) {
+        gates.lock(cpu);
+        if (active) {
+            return true;
+        }
+        gates.unlock(cpu);
+        return false;
+    }
+
+    /** Releases the CPU's gate. */
+    protected final void leave(int cpu) {
+        gates.unlock(cpu);
+    }
+
+    /** During a hand-over, waits for its end; then the successor, or this instance if it took the machine back. */
+    protected final ObjectCache successorOrWait() {
+        synchronized (swapMonitor) {
+            long deadline = System.currentTimeMillis() + SWAP_WAIT_MILLIS;
+            while (!active && successor == null && swapping) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    swapMonitor.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (active) {
+                return this;
+            }
+            if (successor != null) {
+                return successor;
+            }
+        }
+        throw new IllegalStateException("ObjectCache '" + implName() + "' is not active"
+                + (swapping ? " and its hand-over did not end within " + SWAP_WAIT_MILLIS / 1000 + " s" : ""));
+    }
+
+    /** True between {@link #adopt} and {@link #quiesce}. */
+    public boolean isActive() {
+        return active;
+    }
+
+    // ---- caches --------------------------------------------------------------------------------
+
+    /** The implementation's cache behind a handle, possibly one of a predecessor's (found by name). */
+    @SuppressWarnings("unchecked")
+    protected final C resolve(KmemCache cache) {
+        if (cache == null) {
+            throw new IllegalArgumentException("no cache given");
+        }
+        C c;
+        synchronized (caches) {
+            c = caches.get(cache.name());
+        }
+        if (c == null) {
+            throw new IllegalArgumentException("no cache named '" + cache.name() + "' (destroyed?): mm:slabinfo lists the caches");
+        }
+        return c;
+    }
+
+    @Override
+    public KmemCache kmemCacheCreate(String name, int size, int align, long flags, ObjectConstructor ctor) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a cache needs a name: letters, digits and -_.:() without spaces, up to 64 characters");
+        }
+        if (name.length() > 64 || !name.matches("[A-Za-z0-9_.:()\\-]+")) {
+            throw new IllegalArgumentException("bad cache name '" + name + "': accepted are letters, digits and -_.:() without spaces, up to 64 characters");
+        }
+        if (size < 1 || size > Kmalloc.KMALLOC_MAX_SIZE) {
+            throw new IllegalArgumentException("object size " + size + " is out of range: accepted are 1 to " + Kmalloc.KMALLOC_MAX_SIZE + " bytes");
+        }
+        if (align < 0 || (align & (align - 1)) != 0 || align > 4096) {
+            throw new IllegalArgumentException("alignment " + align + " is not 0 or a power of two up to 4096");
+        }
+        if ((flags & ~SlabFlags.CREATE_MASK) != 0) {
+            throw new IllegalArgumentException("flags 0x" + Long.toHexString(flags & ~SlabFlags.CREATE_MASK)
+                    + " are not cache creation flags: accepted are SlabFlags' SLAB_* except SLAB_KMALLOC");
+        }
+        return createNamed(name, size, align, flags | debugFor(name), ctor);
+    }
+
+    private long debugFor(String name) {
+        List<String> only = slubDebugCaches;
+        return only.isEmpty() || only.contains(name) ? slubDebug : 0;
+    }
+
+    private C createNamed(String name, int size, int align, long flags, ObjectConstructor ctor) {
+        SlabGeometry g = SlabGeometry.calculate(size, align, flags, ctor != null, cpus, tunables);
+        synchronized (caches) {
+            if (caches.containsKey(name)) {
+                throw new IllegalArgumentException("a cache named '" + name + "' exists already (kmem_cache_create: duplicate cache " + name + ")");
+            }
+            C c = createCache(name, g, ctor);
+            caches.put(name, c);
+            return c;
+        }
+    }
+
+    /** {@code create_kmalloc_caches}: every size of every type. */
+    private void createKmallocCaches() {
+        for (int type = 0; type < Kmalloc.NR_KMALLOC_TYPES; type++) {
+            for (int index : Kmalloc.indexesBySize()) {
+                String name = Kmalloc.cacheName(type, index);
+                kmallocCaches[type][index] = createNamed(name, Kmalloc.kmallocSize(index), 0,
+                        Kmalloc.cacheFlags(type) | debugFor(name), null);
+            }
+        }
+    }
+
+    private void indexKmallocCaches() {
+        synchronized (caches) {
+            for (int type = 0; type < Kmalloc.NR_KMALLOC_TYPES; type++) {
+                for (int index : Kmalloc.indexesBySize()) {
+                    kmallocCaches[type][index] = caches.get(Kmalloc.cacheName(type, index));
+                }
+            }
+        }
+    }
+
+    @Override
+    public long kmemCacheAlloc(KmemCache cache, int gfp) {
+        Gfp.validate(gfp);
+        int cpu = machine.currentCpu();
+        if (!enter(cpu)) {
+            return successorOrWait().kmemCacheAlloc(cache, gfp);
+        }
+        try {
+            C c = resolve(cache);
+            long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMEM_CACHE_ALLOC);
+            if (addr != 0 && c.geometry().debug()) {
+                postAllocHook(addr, gfp, c.objectSize());
+            }
+            return addr;
+        } finally {
+            leave(cpu);
+        }
+    }
+
+    @Override
+    public void kmemCacheFree(KmemCache cache, long addr) {
+        int cpu = machine.currentCpu();
+        if (!enter(cpu)) {
+            successorOrWait().kmemCacheFree(cache, addr);
+            return;
+        }
+        try {
+            C c = resolve(cache);
+            Slab slab = slabOrThrow(addr, "kmem_cache_free");
+            if (slab.cache != c) {
+                // cache_from_obj: "Wrong slab cache. %s but object is from %s"
+                throw new IllegalArgumentException("kmem_cache_free(" + c.name() + ", " + DirectMap.format(addr)
+                        + "): wrong slab cache, the object is from " + slab.cache.name());
+            }
+            free(slab, addr, cpu, SlabDebug.CALLER_KMEM_CACHE_FREE);
+        } finally {
+            leave(cpu);
+        }
+    }
+
+    @Override
+    public long kmalloc(long size, int gfp) {
+        Gfp.validate(gfp);
+        if (size == 0) {
+            return ZERO_SIZE_PTR;
+        }
+        if (size < 0 || size > Kmalloc.KMALLOC_MAX_SIZE) {
+            throw new IllegalArgumentException("kmalloc size " + size + " is out of range: accepted are 0 to " + Kmalloc.KMALLOC_MAX_SIZE
+                    + " bytes (KMALLOC_MAX_SIZE, an order-" + FrameAllocator.MAX_PAGE_ORDER + " block)");
+        }
+        int cpu = machine.currentCpu();
+        if (!enter(cpu)) {
+            return successorOrWait().kmalloc(size, gfp);
+        }
+        try {
+            if (size > Kmalloc.KMALLOC_MAX_CACHE_SIZE) {
+                return kmallocLarge(size, gfp);
+            }
+            C c = kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)];
+            long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMALLOC);
+            if (addr != 0 && c.geometry().debug()) {
+                postAllocHook(addr, gfp, (int) size);
+            }
+            return addr;
+        } finally {
+            leave(cpu);
+        }
+    }
+
+    /**
+     * {@code slab_post_alloc_hook} for an object whose bytes are kept: the requested kmalloc size
+     * and the kmalloc red zone behind it ({@code set_orig_size}, {@code init_object}), and zeroing
+     * for __GFP_ZERO.
+     */
+    private void postAllocHook(long addr, int gfp, int size) {
+        Slab slab = table.slabOf(dm.pfn(addr));
+        if (slab == null || slab.mem == null) {
+            return;
+        }
+        int i = slab.indexOf(addr);
+        synchronized (slab) {
+            SlabDebug.setKmallocRedzone(slab, i, size);
+            if ((gfp & Gfp.__GFP_ZERO) != 0) {
+                int o = slab.objectOffset(i);
+                java.util.Arrays.fill(slab.mem, o, o + size, (byte) 0);
+            }
+        }
+    }
+
+    /** {@code __kmalloc_large_node}: whole pages, counted as unreclaimable slab memory. */
+    private long kmallocLarge(long size, int gfp) {
+        int order = Kmalloc.largeOrder(size);
+        long pfn = pages().allocPages((gfp & SlabDebug.GFP_RECLAIM_MASK) | Gfp.__GFP_COMP, order);
+        if (pfn == FrameAllocator.NO_PAGE) {
+            return 0;
+        }
+        ft.setOwner(pfn, Owners.SLAB);
+        machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, 1L << order);
+        synchronized (large) {
+            large.put(pfn, order);
+        }
+        return dm.virt(pfn, 0);
+    }
+
+    @Override
+    public void kfree(long addr) {
+        if (addr == 0 || addr == ZERO_SIZE_PTR) {
+            return;
+        }
+        int cpu = machine.currentCpu();
+        if (!enter(cpu)) {
+            successorOrWait().kfree(addr);
+            return;
+        }
+        try {
+            long pfn = dm.pfn(addr);
+            Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+            if (slab == null) {
+                freeLarge(addr, pfn);
+                return;
+            }
+            free(slab, addr, cpu, SlabDebug.CALLER_KFREE);
+        } finally {
+            leave(cpu);
+        }
+    }
+
+    private void freeLarge(long addr, long pfn) {
+        Integer order;
+        synchronized (large) {
+            order = pfn >= 0 && dm.virt(pfn, 0) == addr ? large.remove(pfn) : null;
+        }
+        if (order == null) {
+            throw new IllegalArgumentException(notAllocated(addr, "kfree"));
+        }
+        machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, -(1L << order));
+        pages().freePages(pfn, order);
+    }
+
+    /** One line saying why {@code addr} cannot be freed: not RAM, not a slab, or inside a block. */
+    private String notAllocated(long addr, String fn) {
+        long pfn = dm.pfn(addr);
+        String a = DirectMap.format(addr);
+        if (pfn < 0 || !ft.pfnValid(pfn)) {
+            return fn + "(" + a + "): not an address of this machine's RAM in the direct map (from " + DirectMap.format(dm.virt(ft.startPfn(), 0)) + ")";
+        }
+        return fn + "(" + a + "): not allocated by kmalloc or a cache (the page at pfn 0x" + Long.toHexString(pfn) + " is not a slab page"
+                + (ft.test(pfn, PageFlags.PG_buddy) || ft.refcount(pfn) == 0 ? " and is free)" : ")");
+    }
+
+    private Slab slabOrThrow(long addr, String fn) {
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        if (slab == null) {
+            throw new IllegalArgumentException(notAllocated(addr, fn));
+        }
+        return slab;
+    }
+
+    /** The checks of {@code free_consistency_checks} that must hold with debugging off too, then the implementation's free. */
+    @SuppressWarnings("unchecked")
+    private void free(Slab slab, long addr, int cpu, int caller) {
+        C c = (C) slab.cache;
+        int idx = slab.indexOf(addr);
+        if (idx < 0) {
+            SlabDebug.invalidPointer(c, slab, dm, addr);
+        }
+        if (!slab.allocated(idx)) {
+            SlabDebug.alreadyFree(c, slab, dm, addr, idx, machine);
+        }
+        freeObject(c, slab, idx, cpu, caller);
+    }
+
+    @Override
+    public long ksize(long addr) {
+        if (addr == 0 || addr == ZERO_SIZE_PTR) {
+            return 0;
+        }
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        if (slab == null) {
+            Integer order;
+            synchronized (large) {
+                order = pfn >= 0 && dm.virt(pfn, 0) == addr ? large.get(pfn) : null;
+            }
+            if (order == null) {
+                throw new IllegalArgumentException(notAllocated(addr, "ksize"));
+            }
+            return Machine.PAGE_SIZE << order;
+        }
+        int idx = slab.indexOf(addr);
+        if (idx < 0 || !slab.allocated(idx)) {
+            throw new IllegalArgumentException("ksize(" + DirectMap.format(addr) + "): not an allocated object of " + slab.cache.name());
+        }
+        SlabGeometry g = slab.cache.geometry();
+        // __ksize: with red zones or tracking only the object itself is usable; else the whole inuse part
+        return g.has(SlabFlags.SLAB_RED_ZONE | SlabFlags.SLAB_POISON) ? g.objectSize()
+                : g.has(SlabFlags.SLAB_STORE_USER) ? g.inuse() : g.size();
+    }
+
+    /**
+     * {@code krealloc} ({@code __do_krealloc}): an object whose cache's object size holds the new
+     * size stays where it is (with its kmalloc red zone moved and, for __GFP_ZERO, the spare bytes
+     * zeroed); otherwise a new object gets the old contents and the old one is freed.
+     */
+    @Override
+    public long krealloc(long addr, long newSize, int gfp) {
+        if (newSize == 0 && addr != 0 && addr != ZERO_SIZE_PTR) {
+            kfree(addr);
+            return ZERO_SIZE_PTR;
+        }
+        if (addr == 0 || addr == ZERO_SIZE_PTR) {
+            return kmalloc(newSize, gfp);
+        }
+        if (newSize < 0 || newSize > Kmalloc.KMALLOC_MAX_SIZE) {
+            throw new IllegalArgumentException("krealloc size " + newSize + " is out of range: accepted are 0 to " + Kmalloc.KMALLOC_MAX_SIZE + " bytes");
+        }
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        long ks = slab == null ? ksize(addr) : slab.cache.objectSize();
+        int origSize = 0;
+        if (slab != null) {
+            int i = slab.indexOf(addr);
+            if (i < 0 || !slab.allocated(i)) {
+                throw new IllegalArgumentException("krealloc(" + DirectMap.format(addr) + "): not an allocated object of " + slab.cache.name());
+            }
+            origSize = slab.mem != null ? SlabDebug.origSize(slab, i) : 0;
+            if (newSize <= ks) {
+                if (slab.mem != null) {
+                    synchronized (slab) {
+                        int o = slab.objectOffset(i);
+                        if ((gfp & Gfp.__GFP_ZERO) != 0) {
+                            if (origSize > 0 && origSize < newSize) {
+                                java.util.Arrays.fill(slab.mem, o + origSize, o + (int) newSize, (byte) 0);
+                            } else {
+                                java.util.Arrays.fill(slab.mem, o + (int) newSize, o + (int) ks, (byte) 0);
+                            }
+                        }
+                        SlabDebug.setKmallocRedzone(slab, i, (int) newSize);
+                    }
+                }
+                return addr;
+            }
+        } else if (newSize <= ks) {
+            return addr;
+        }
+        long moved = kmalloc(newSize, gfp);
+        if (moved == 0) {
+            return 0;
+        }
+        byte[] old = peekIfKept(addr, (int) (origSize > 0 ? origSize : Math.min(ks, newSize)));
+        if (old != null) {
+            pokeIfKept(moved, old);
+        }
+        kfree(addr);
+        return moved;
+    }
+
+    @Override
+    public long kmemCacheShrink(KmemCache cache) {
+        C c = resolve(cache);
+        gates.lockAll();
+        try {
+            flushAll(c);
+            return shrinkCache(c);
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    @Override
+    public void kmemCacheDestroy(KmemCache cache) {
+        C c = resolve(cache);
+        if (c.has(SlabFlags.SLAB_KMALLOC)) {
+            throw new IllegalArgumentException("kmem_cache_destroy(" + c.name() + "): the kmalloc caches are the kernel's own and are never destroyed");
+        }
+        gates.lockAll();
+        try {
+            flushAll(c);
+            long live = 0;
+            for (Slab s : table.all()) {
+                if (s.cache == c) {
+                    live += s.countAllocated();
+                }
+            }
+            if (live > 0) {
+                shrinkCache(c);
+                // __kmem_cache_shutdown → list_slab_objects → slab_err
+                throw new IllegalStateException("Objects remaining in " + c.name() + " on __kmem_cache_shutdown() (" + live
+                        + (live == 1 ? " object" : " objects") + " still allocated: the cache is kept)");
+            }
+            shrinkCache(c);
+            synchronized (caches) {
+                caches.remove(c.name());
+            }
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    @Override
+    public Optional<KmemCache> findCache(String name) {
+        synchronized (caches) {
+            return Optional.ofNullable(caches.get(name));
+        }
+    }
+
+    @Override
+    public Optional<KmemCache> cacheOf(long addr) {
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        return Optional.ofNullable(slab == null ? null : slab.cache);
+    }
+
+    @Override
+    public List<KmemCache> caches() {
+        synchronized (caches) {
+            return List.copyOf(caches.values());
+        }
+    }
+
+    /** The implementation's caches, in creation order. */
+    protected final List<C> cacheList() {
+        synchronized (caches) {
+            return new ArrayList<>(caches.values());
+        }
+    }
+
+    @Override
+    public SlabInfo slabinfo(KmemCache cache) {
+        C c = resolve(cache);
+        long slabs = c.nrSlabs();
+        long objs = c.totalObjects();
+        return new SlabInfo(c.name(), objs - c.freeOnPartial(), objs, c.size(), c.objectsPerSlab(), 1 << c.order(), slabs, slabs);
+    }
+
+    @Override
+    public Map<String, Long> stats(KmemCache cache) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        statsOf(resolve(cache)).forEach((k, v) -> {
+            long sum = 0;
+            for (long x : v) {
+                sum += x;
+            }
+            out.put(k, sum);
+        });
+        return out;
+    }
+
+    @Override
+    public Map<String, String> sysfs(KmemCache cache) {
+        C c = resolve(cache);
+        return SlabSysfs.files(c, statsOf(c), partialSlabs(c), inUse(c), machine.nodes().size());
+    }
+
+    /** Slabs on the nodes' partial lists, per node. */
+    protected abstract long[] partialSlabs(C c);
+
+    /** Objects in use, per node ({@code objects} in sysfs). */
+    protected abstract long[] inUse(C c);
+
+    @Override
+    public List<String> describe(KmemCache cache) {
+        return describeCache(resolve(cache));
+    }
+
+    @Override
+    public List<String> validate(KmemCache cache) {
+        C c = resolve(cache);
+        gates.lockAll();
+        try {
+            flushAll(c);
+            List<String> errors = new ArrayList<>();
+            for (Slab s : table.all()) {
+                if (s.cache == c) {
+                    SlabDebug.validateSlab(s, dm, machine, errors);
+                }
+            }
+            return errors;
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    @Override
+    public void poke(long addr, byte[] bytes) {
+        Slab slab = slabForBytes(addr, bytes.length);
+        int off = (int) (addr - dm.virt(slab.pfn, 0));
+        synchronized (slab) {
+            System.arraycopy(bytes, 0, slab.mem, off, bytes.length);
+        }
+    }
+
+    @Override
+    public byte[] peek(long addr, int length) {
+        Slab slab = slabForBytes(addr, length);
+        int off = (int) (addr - dm.virt(slab.pfn, 0));
+        synchronized (slab) {
+            return java.util.Arrays.copyOfRange(slab.mem, off, off + length);
+        }
+    }
+
+    private Slab slabForBytes(long addr, int length) {
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        if (slab == null) {
+            throw new IllegalArgumentException(DirectMap.format(addr) + " is not in a slab page: mm:poke and mm:peek work on slab memory");
+        }
+        if (slab.mem == null) {
+            throw new IllegalArgumentException(DirectMap.format(addr) + " is in a slab of " + slab.cache.name()
+                    + ", whose contents are not kept: create the cache with debugging (flags SLAB_RED_ZONE, SLAB_POISON...) "
+                    + "or boot with slub_debug");
+        }
+        int off = (int) (addr - dm.virt(slab.pfn, 0));
+        if (length < 0 || off + length > slab.bytes()) {
+            throw new IllegalArgumentException(length + " bytes from " + DirectMap.format(addr) + " run past the end of the slab");
+        }
+        return slab;
+    }
+
+    private byte[] peekIfKept(long addr, int length) {
+        Slab slab = table.slabOf(dm.pfn(addr));
+        return slab != null && slab.mem != null ? peek(addr, length) : null;
+    }
+
+    private void pokeIfKept(long addr, byte[] bytes) {
+        Slab slab = table.slabOf(dm.pfn(addr));
+        if (slab != null && slab.mem != null) {
+            int n = Math.min(bytes.length, slab.cache.objectSize());
+            poke(addr, java.util.Arrays.copyOf(bytes, n));
+        }
+    }
+
+    // ---- slab pages -----------------------------------------------------------------------------
+
+    /**
+     * {@code allocate_slab}: the cache's order with __GFP_NORETRY|__GFP_NOWARN, then the smallest
+     * order that holds one object; marks the frames, counts the pages, chains the objects, runs
+     * the constructor and, with debugging, fills the object's red zones and poison.
+     *
+     * @return the new slab, or null if the page allocator failed
+     */
+    protected final Slab allocateSlab(C c, int gfp, int nid) {
+        return allocateSlab(c, gfp, nid, 0);
+    }
+
+    /**
+     * {@link #allocateSlab(SlabCache, int, int)} with the first object {@code colour} bytes into
+     * the slab (SLAB's cache colouring); the slab's objects must still fit.
+     */
+    protected final Slab allocateSlab(C c, int gfp, int nid, int colour) {
+        SlabGeometry g = c.geometry();
+        int flags = (gfp & SlabDebug.GFP_RECLAIM_MASK) | g.allocflags();
+        int order = g.order();
+        FrameAllocator pa = pages();
+        long pfn;
+        if (order > g.minOrder()) {
+            int first = (flags | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY) & ~Gfp.__GFP_NOFAIL;
+            pfn = nid < 0 ? pa.allocPages(first, order) : pa.allocPagesNode(nid, first, order);
+            if (pfn == FrameAllocator.NO_PAGE) {
+                order = g.minOrder();
+                pfn = nid < 0 ? pa.allocPages(flags, order) : pa.allocPagesNode(nid, flags, order);
+            }
+        } else {
+            pfn = nid < 0 ? pa.allocPages(flags, order) : pa.allocPagesNode(nid, flags, order);
+        }
+        if (pfn == FrameAllocator.NO_PAGE) {
+            return null;
+        }
+        int objects = order == g.order() ? g.objects() : g.minObjects();
+        if (colour < 0 || colour + (long) objects * g.size() > (Machine.PAGE_SIZE << order)) {
+            colour = 0;
+        }
+        Slab slab = new Slab(c, pfn, order, ft.nid(pfn), colour, g.size(), objects);
+        slab.start = dm.virt(pfn, slab.objectOffset(0));
+        table.add(slab);
+        accountSlab(slab, 1);
+        if (g.debug()) {
+            slab.mem = new byte[slab.bytes()];
+            SlabDebug.initSlab(slab, dm);
+        }
+        ObjectConstructor ctor = c.ctor();
+        if (ctor != null) {
+            for (int i = 0; i < objects; i++) {
+                ctor.construct(dm.virt(pfn, slab.objectOffset(i)));
+            }
+        }
+        return slab;
+    }
+
+    /** {@code discard_slab}: unmarks the frames and gives them back to the page allocator. */
+    protected final void discardSlab(Slab slab) {
+        accountSlab(slab, -1);
+        table.remove(slab);
+        ft.setOwner(slab.pfn, Owners.NONE);
+        pages().freePages(slab.pfn, slab.order);
+    }
+
+    private void accountSlab(Slab slab, int sign) {
+        NodeStat item = slab.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? NodeStat.NR_SLAB_RECLAIMABLE : NodeStat.NR_SLAB_UNRECLAIMABLE;
+        machine.node(slab.nid).modState(item, sign * (1L << slab.order));
+    }
+
+    /** The address of object {@code idx} of a slab. */
+    protected final long objectAddress(Slab slab, int idx) {
+        return slab.address(idx);
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void adopt(Handover from) {
+        gates.lockAll();
+        try {
+            synchronized (caches) {
+                caches.clear();
+            }
+            table.clear();
+            synchronized (large) {
+                large.clear();
+            }
+            if (from.atBoot()) {
+                createKmallocCaches();
+            } else {
+                SlabHandover.read(from, dm, ft::nid, this::restoreCache, this::restoreSlab, (pfn, order) -> {
+                    synchronized (large) {
+                        large.put(pfn, order);
+                    }
+                });
+                indexKmallocCaches();
+            }
+            successor = null;
+            active = true;
+            swapping = false;
+        } finally {
+            gates.unlockAll();
+        }
+        synchronized (swapMonitor) {
+            swapMonitor.notifyAll();
+        }
+    }
+
+    private SlabCache restoreCache(String name, int size, int align, long flags, ObjectConstructor ctor) {
+        return createNamed(name, size, align, flags, ctor);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void restoreSlab(Slab slab) {
+        slab.start = dm.virt(slab.pfn, slab.objectOffset(0));
+        table.add(slab);
+        adoptSlab((C) slab.cache, slab);
+    }
+
+    @Override
+    public synchronized Handover quiesce() {
+        gates.lockAll();
+        try {
+            List<C> all = cacheList();
+            for (C c : all) {
+                flushAll(c);
+            }
+            Map<Long, Integer> largeCopy;
+            synchronized (large) {
+                largeCopy = new HashMap<>(large);
+            }
+            Handover h = SlabHandover.write(CONTRACT, implName(), all, table.all(), largeCopy);
+            active = false;
+            swapping = true;
+            return h;
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    @Override
+    public void forwardTo(Subsystem next) {
+        if (!(next instanceof ObjectCache)) {
+            throw new IllegalArgumentException("an ObjectCache can only hand over to an ObjectCache, not " + next);
+        }
+        synchronized (swapMonitor) {
+            successor = (ObjectCache) next;
+            swapping = false;
+            swapMonitor.notifyAll();
+        }
+    }
+
+    @Override
+    public List<String> check() {
+        gates.lockAll();
+        try {
+            List<String> problems = new ArrayList<>();
+            long[] reclaimable = new long[machine.nodes().size()];
+            long[] unreclaimable = new long[machine.nodes().size()];
+            for (Slab s : table.all()) {
+                if (!ft.test(s.pfn, PageFlags.PG_slab) || ft.refcount(s.pfn) == 0 || ft.order(s.pfn) != s.order) {
+                    problems.add(String.format("%s: %s is not an allocated order-%d block marked PG_slab in the frame table", s.cache.name(), s, s.order));
+                }
+                (s.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? reclaimable : unreclaimable)[s.nid] += 1L << s.order;
+            }
+            synchronized (large) {
+                for (Map.Entry<Long, Integer> e : large.entrySet()) {
+                    long pfn = e.getKey();
+                    if (ft.refcount(pfn) == 0 || ft.order(pfn) != e.getValue()) {
+                        problems.add(String.format("kmalloc: large block at pfn 0x%x (order %d) is not allocated in the frame table", pfn, e.getValue()));
+                    }
+                    unreclaimable[ft.nid(pfn)] += 1L << e.getValue();
+                }
+            }
+            for (int nid = 0; nid < reclaimable.length; nid++) {
+                long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
+                long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
+                if (r != reclaimable[nid] || u != unreclaimable[nid]) {
+                    problems.add(String.format("node %d: nr_slab_reclaimable %d and nr_slab_unreclaimable %d pages, but the slabs hold %d and %d",
+                            nid, r, u, reclaimable[nid], unreclaimable[nid]));
+                }
+            }
+            for (C c : cacheList()) {
+                checkCache(c, problems);
+            }
+            return problems;
+        } finally {
+            gates.unlockAll();
+        }
+    }
+
+    /** Every slab of a cache (every CPU stopped, or for reports). */
+    protected final List<Slab> slabsOf(C c) {
+        List<Slab> out = new ArrayList<>();
+        for (Slab s : table.all()) {
+            if (s.cache == c) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The number of simulated CPUs. */
+    protected final int cpus() {
+        return cpus;
+    }
+}

@@ -1,0 +1,75 @@
+package mm.slub;
+
+import mm.api.slab.ObjectConstructor;
+import mm.core.slab.SlabCache;
+import mm.core.slab.SlabGeometry;
+
+/**
+ * A SLUB cache ({@code struct kmem_cache}): the geometry, one {@link KmemCacheCpu} per CPU and
+ * one {@link KmemCacheNode} per node.
+ */
+final class KmemCacheSlub extends SlabCache {
+
+    final KmemCacheCpu[] cpuSlab;
+    final KmemCacheNode[] node;
+    /** {@code kmem_cache_has_cpu_partial}. */
+    final boolean hasCpuPartial;
+    /** {@code kmem_cache_debug}. */
+    final boolean debug;
+
+    KmemCacheSlub(String name, SlabGeometry g, ObjectConstructor ctor, int cpus, int nodes) {
+        super(name, g, ctor);
+        this.cpuSlab = new KmemCacheCpu[cpus];
+        for (int i = 0; i < cpus; i++) {
+            cpuSlab[i] = new KmemCacheCpu();
+        }
+        this.node = new KmemCacheNode[nodes];
+        for (int i = 0; i < nodes; i++) {
+            node[i] = new KmemCacheNode();
+        }
+        this.debug = g.debug();
+        this.hasCpuPartial = g.cpuPartial() > 0;
+    }
+
+    /** Counts an event on a CPU ({@code stat}). */
+    void stat(int cpu, SlubStat si) {
+        cpuSlab[cpu].stat[si.ordinal()]++;
+    }
+
+    @Override
+    public long nrSlabs() {
+        long n = 0;
+        for (KmemCacheNode kn : node) {
+            synchronized (kn) {
+                n += kn.nrSlabs;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long totalObjects() {
+        long n = 0;
+        for (KmemCacheNode kn : node) {
+            synchronized (kn) {
+                n += kn.totalObjects;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long freeOnPartial() {
+        long n = 0;
+        for (KmemCacheNode kn : node) {
+            synchronized (kn) {
+                for (var s = kn.head; s != null; s = s.nextSlab) {
+                    synchronized (s) {
+                        n += s.objects - s.inuse;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,318 @@
+package mm.slub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import mm.api.frame.Gfp;
+import mm.api.machine.Arch;
+import mm.api.machine.MachineConfig;
+import mm.api.machine.NodeStat;
+import mm.api.machine.ZoneStat;
+import mm.api.slab.KmemCache;
+import mm.api.slab.ObjectCache;
+import mm.api.slab.SlabCorruptionException;
+import mm.api.slab.SlabFlags;
+import mm.api.slab.SlabInfo;
+import mm.api.subsystem.Handover;
+import mm.buddy.BuddyAllocator;
+import mm.core.slab.SlabGeometry;
+import mm.hw.machine.MachineImpl;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SlubAllocatorTest {
+
+    private static final MachineConfig SMALL = new MachineConfig(Arch.X86_64, 256L << 20, 2, 1, 0);
+    private static final int GFP_KERNEL = Gfp.GFP_KERNEL;
+
+    private MachineImpl m;
+    private BuddyAllocator pages;
+    private SlubAllocator slub;
+    private long freeAtBoot;
+
+    @BeforeEach
+    void boot() {
+        m = MachineImpl.boot(SMALL);
+        pages = new BuddyAllocator(m);
+        slub = new SlubAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        slub.adopt(Handover.BOOT);
+        freeAtBoot = m.zoneState(ZoneStat.NR_FREE_PAGES) + pcp();
+    }
+
+    private long pcp() {
+        long n = 0;
+        for (var z : m.zones()) {
+            for (int cpu = 0; cpu < m.cpuCount(); cpu++) {
+                n += pages.pcpCount(z, cpu);
+            }
+        }
+        return n;
+    }
+
+    private long freePages() {
+        return m.zoneState(ZoneStat.NR_FREE_PAGES) + pcp();
+    }
+
+    private KmemCache cache(String name) {
+        return slub.findCache(name).orElseThrow();
+    }
+
+    @Test
+    void kmallocCachesExistAtBootWithoutSlabs() {
+        assertEquals(52, slub.caches().size());
+        assertEquals(new SlabInfo("kmalloc-96", 0, 0, 96, 42, 1, 0, 0), slub.slabinfo(cache("kmalloc-96")));
+        assertEquals(new SlabInfo("kmalloc-8k", 0, 0, 8192, 4, 8, 0, 0), slub.slabinfo(cache("kmalloc-8k")));
+        assertTrue(slub.check().isEmpty());
+    }
+
+    @Test
+    void kmallocPicksTheKernelsClassAndType() {
+        long a = slub.kmalloc(100, GFP_KERNEL);
+        assertEquals("kmalloc-128", slub.cacheOf(a).orElseThrow().name());
+        assertEquals(128, slub.ksize(a));
+        assertEquals("kmalloc-rcl-192", slub.cacheOf(slub.kmalloc(150, GFP_KERNEL | Gfp.__GFP_RECLAIMABLE)).orElseThrow().name());
+        assertEquals("kmalloc-cg-8", slub.cacheOf(slub.kmalloc(1, GFP_KERNEL | Gfp.__GFP_ACCOUNT)).orElseThrow().name());
+        assertEquals("dma-kmalloc-1k", slub.cacheOf(slub.kmalloc(1000, GFP_KERNEL | Gfp.__GFP_DMA)).orElseThrow().name());
+        assertTrue(a - 0xffff888000000000L >= 0 && a - 0xffff888000000000L < 256L << 20, "a direct-map address of RAM");
+        assertEquals(0, a % 128, "kmalloc-128 objects are 128-aligned");
+    }
+
+    @Test
+    void zeroSizeAndLargeKmalloc() {
+        assertEquals(ObjectCache.ZERO_SIZE_PTR, slub.kmalloc(0, GFP_KERNEL));
+        slub.kfree(ObjectCache.ZERO_SIZE_PTR);
+        slub.kfree(0);
+        long before = freePages();
+        long big = slub.kmalloc(100_000, GFP_KERNEL);
+        assertEquals(32, before - freePages(), "an order-5 block");
+        assertEquals(32 * 4096, slub.ksize(big));
+        assertEquals(32, m.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE));
+        slub.kfree(big);
+        assertEquals(before, freePages());
+        assertThrows(IllegalArgumentException.class, () -> slub.kmalloc((4L << 20) + 1, GFP_KERNEL));
+        assertThrows(IllegalArgumentException.class, () -> slub.kfree(big));
+    }
+
+    @Test
+    void fastPathAfterTheFirstSlab() {
+        KmemCache c = slub.kmemCacheCreate("test-64", 64, 0, 0, null);
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+        }
+        assertEquals(64, new HashSet<>(objs).size());
+        assertEquals(1, slub.stats(c).get("alloc_slowpath"));
+        assertEquals(63, slub.stats(c).get("alloc_fastpath"));
+        assertEquals(1, slub.stats(c).get("alloc_slab"));
+        for (long o : objs) {
+            slub.kmemCacheFree(c, o);
+        }
+        assertEquals(64, slub.stats(c).get("free_fastpath"));
+        SlabInfo si = slub.slabinfo(c);
+        assertEquals(64, si.numObjs());
+        assertEquals(64, si.activeObjs(), "objects on a CPU's freelist count as active, as in the kernel");
+        assertEquals(1, slub.kmemCacheShrink(c), "the empty slab goes back once flushed");
+        assertEquals(new SlabInfo("test-64", 0, 0, 64, 64, 1, 0, 0), slub.slabinfo(c));
+        assertEquals(freeAtBoot, freePages());
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
+    void remoteFreesAndPartialLists() {
+        KmemCache c = slub.kmemCacheCreate("test-256", 256, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
+        int perSlab = c.objectsPerSlab();
+        List<Long> objs = new ArrayList<>();
+        m.runOn(0, () -> {
+            for (int i = 0; i < perSlab * 10; i++) {
+                objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+            }
+            return null;
+        });
+        assertEquals(10, slub.slabinfo(c).numSlabs());
+        // CPU 1 frees one object of each full slab: each goes to CPU 1's partial list, drained to the node past cpu_partial_slabs
+        m.runOn(1, () -> {
+            for (int s = 0; s < 9; s++) {
+                slub.kmemCacheFree(c, objs.get(s * perSlab));
+            }
+            return null;
+        });
+        assertTrue(slub.stats(c).get("cpu_partial_free") >= 9);
+        assertTrue(slub.stats(c).get("free_slowpath") >= 9);
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+        // everything back from CPU 1
+        m.runOn(1, () -> {
+            for (int i = 0; i < objs.size(); i++) {
+                if (i % perSlab != 0 || i / perSlab >= 9) {
+                    slub.kmemCacheFree(c, objs.get(i));
+                }
+            }
+            return null;
+        });
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+        slub.kmemCacheShrink(c);
+        slub.kmemCacheDestroy(c);
+        assertEquals(freeAtBoot, freePages());
+        assertEquals(0, m.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE));
+    }
+
+    @Test
+    void badFreesChangeNothing() {
+        long a = slub.kmalloc(64, GFP_KERNEL);
+        slub.kfree(a);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> slub.kfree(a));
+        assertTrue(e.getMessage().startsWith("double free"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> slub.kfree(a + 8));
+        assertThrows(IllegalArgumentException.class, () -> slub.kfree(0xffff888000000000L + (100L << 12)));
+        assertThrows(IllegalArgumentException.class, () -> slub.kfree(0x1234));
+        assertTrue(slub.check().isEmpty());
+    }
+
+    @Test
+    void destroyWithLiveObjectsKeepsTheCache() {
+        KmemCache c = slub.kmemCacheCreate("leaky", 100, 0, 0, null);
+        long o = slub.kmemCacheAlloc(c, GFP_KERNEL);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> slub.kmemCacheDestroy(c));
+        assertTrue(e.getMessage().startsWith("Objects remaining in leaky on __kmem_cache_shutdown()"), e.getMessage());
+        assertTrue(slub.findCache("leaky").isPresent());
+        slub.kmemCacheFree(c, o);
+        slub.kmemCacheDestroy(c);
+        assertFalse(slub.findCache("leaky").isPresent());
+        assertEquals(freeAtBoot, freePages());
+        assertThrows(IllegalArgumentException.class, () -> slub.kmemCacheCreate("kmalloc-64", 64, 0, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> slub.kmemCacheCreate("", 64, 0, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> slub.kmemCacheCreate("x", 64, 3, 0, null));
+    }
+
+    @Test
+    void ctorRunsOnEveryObjectOfANewSlab() {
+        AtomicInteger calls = new AtomicInteger();
+        KmemCache c = slub.kmemCacheCreate("ctor", 40, 0, 0, addr -> calls.incrementAndGet());
+        slub.kmemCacheAlloc(c, GFP_KERNEL);
+        assertEquals(c.objectsPerSlab(), calls.get());
+        assertEquals(40, slub.sysfs(c).get("object_size").length() == 2 ? 40 : -1);
+        assertEquals("48", slub.sysfs(c).get("slab_size"), "the free pointer moves out of the object");
+    }
+
+    @Test
+    void handOverKeepsEveryObject() {
+        KmemCache c = slub.kmemCacheCreate("handed", 200, 0, SlabFlags.SLAB_RECLAIM_ACCOUNT, null);
+        Set<Long> objs = new HashSet<>();
+        List<Long> kmallocs = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+            kmallocs.add(slub.kmalloc(1 + i * 7 % 3000, GFP_KERNEL));
+        }
+        long big = slub.kmalloc(20_000, GFP_KERNEL);
+        long reclaimable = m.nodeState(NodeStat.NR_SLAB_RECLAIMABLE);
+        assertTrue(reclaimable > 0);
+        Handover h = slub.quiesce();
+        SlubAllocator next = new SlubAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        next.adopt(h);
+        slub.forwardTo(next);
+        assertTrue(next.check().isEmpty(), next.check().toString());
+        assertEquals(reclaimable, m.nodeState(NodeStat.NR_SLAB_RECLAIMABLE));
+        for (long o : objs) {
+            next.kmemCacheFree(c, o); // the old handle is found by name
+        }
+        for (long k : kmallocs) {
+            slub.kfree(k); // through the old instance: forwarded
+        }
+        next.kfree(big);
+        for (KmemCache k : next.caches()) {
+            next.kmemCacheShrink(k);
+        }
+        assertTrue(next.check().isEmpty(), next.check().toString());
+        assertEquals(freeAtBoot, freePages());
+    }
+
+    @Test
+    void twoCpusAllocatingAndFreingEachOthersObjects() throws Exception {
+        KmemCache c = slub.kmemCacheCreate("shared", 96, 0, 0, null);
+        java.util.concurrent.ConcurrentLinkedQueue<Long> q = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread[] t = new Thread[2];
+        for (int cpu = 0; cpu < 2; cpu++) {
+            final int me = cpu;
+            t[cpu] = new Thread(() -> m.runOn(me, () -> {
+                for (int i = 0; i < 50_000; i++) {
+                    q.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+                    Long x = q.poll();
+                    if (x != null) {
+                        slub.kmemCacheFree(c, x);
+                    }
+                }
+                return null;
+            }));
+            t[cpu].start();
+        }
+        for (Thread th : t) {
+            th.join();
+        }
+        for (Long x; (x = q.poll()) != null; ) {
+            slub.kmemCacheFree(c, x);
+        }
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+        slub.kmemCacheDestroy(c);
+        assertEquals(freeAtBoot, freePages());
+    }
+
+    @Test
+    void debugDoubleFreeIsReportedTheKernelsWay() {
+        KmemCache c = slub.kmemCacheCreate("dbg", 64, 0, SlabFlags.SLAB_DEBUG_FLAGS, null);
+        long a = slub.kmemCacheAlloc(c, GFP_KERNEL);
+        slub.kmemCacheFree(c, a);
+        SlabCorruptionException e = assertThrows(SlabCorruptionException.class, () -> slub.kmemCacheFree(c, a));
+        assertEquals("BUG dbg (Not tainted): Object already free", e.getMessage());
+        assertTrue(e.report().stream().anyMatch(l -> l.startsWith("Allocated in kmem_cache_alloc_noprof+0x0/0x0 age=0 cpu=0 pid=0")), e.report().toString());
+        assertTrue(e.report().stream().anyMatch(l -> l.startsWith("Freed in kmem_cache_free+0x0/0x0")));
+        assertTrue(slub.check().isEmpty());
+    }
+
+    @Test
+    void debugRightRedzoneOverwrittenIsCaughtOnFree() {
+        slub.setSlubDebug(SlabFlags.SLAB_DEBUG_FLAGS, List.of());
+        KmemCache c = slub.kmemCacheCreate("dbg2", 64, 0, 0, null);
+        long a = slub.kmemCacheAlloc(c, GFP_KERNEL);
+        slub.poke(a + 64, new byte[] {0x78});
+        SlabCorruptionException e = assertThrows(SlabCorruptionException.class, () -> slub.kmemCacheFree(c, a));
+        assertEquals("BUG dbg2 (Not tainted): Right Redzone overwritten", e.getMessage());
+        // the first object of the slab starts after an 8-byte left red zone: its byte 64 is the slab's byte 72
+        assertTrue(e.report().contains(String.format("0x%016x-0x%016x @offset=72. First byte 0x78 instead of 0xcc", a + 64, a + 64)),
+                e.report().toString());
+        assertEquals("FIX dbg2: Object at " + String.format("0x%016x", a) + " not freed", e.report().get(e.report().size() - 1));
+        slub.kmemCacheFree(c, a); // restored by the report: now it goes
+        assertTrue(slub.validate(c).isEmpty());
+    }
+
+    @Test
+    void debugPoisonCatchesAUseAfterFree() {
+        KmemCache c = slub.kmemCacheCreate("dbg3", 64, 0, SlabFlags.SLAB_POISON | SlabFlags.SLAB_RED_ZONE, null);
+        long a = slub.kmemCacheAlloc(c, GFP_KERNEL);
+        slub.kmemCacheFree(c, a);
+        assertEquals(0x6b, slub.peek(a, 1)[0]);
+        assertEquals((byte) 0xa5, slub.peek(a + 63, 1)[0]);
+        slub.poke(a + 50, new byte[] {0x12});
+        List<String> errors = slub.validate(c);
+        assertTrue(errors.contains("BUG dbg3 (Not tainted): Poison overwritten"), errors.toString());
+        assertTrue(slub.validate(c).isEmpty(), "the report restored the poison");
+    }
+
+    @Test
+    void kmallocRedzoneCatchesWritesPastTheRequestedSize() {
+        MachineImpl m2 = MachineImpl.boot(SMALL);
+        SlubAllocator dbg = new SlubAllocator(m2, new BuddyAllocator(m2), SlabGeometry.Tunables.DEFAULT);
+        dbg.setSlubDebug(SlabFlags.SLAB_DEBUG_FLAGS, List.of());
+        dbg.adopt(Handover.BOOT);
+        long p = dbg.kmalloc(50, GFP_KERNEL);
+        assertEquals("kmalloc-64", dbg.cacheOf(p).orElseThrow().name());
+        dbg.poke(p + 55, new byte[] {1});
+        SlabCorruptionException e = assertThrows(SlabCorruptionException.class, () -> dbg.kfree(p));
+        assertEquals("BUG kmalloc-64 (Not tainted): kmalloc Redzone overwritten", e.getMessage());
+    }
+}
