@@ -56,9 +56,9 @@ record KmallocChecks(SlabSubject subject) {
             long base = boot == null ? 0 : boot.activeObjs();
             Optional<KmemCache> kc = c.findCache(e.getKey());
             Expect.that(kc.isPresent(), "findCache(\"%s\") finds nothing %s", e.getKey(), when);
-            SlabInfo now = c.slabinfo(kc.get());
-            Expect.that(now.activeObjs() - base == e.getValue(), "%s, slabinfo of %s shows %d active objects, %d right after "
-                    + "boot: the kit holds %d of them", when, e.getKey(), now.activeObjs(), base, e.getValue());
+            long now = SlabRig.inUse(c, kc.get());
+            Expect.that(now - base == e.getValue(), "%s, slabinfo of %s shows %d active objects after kmemCacheShrink, %d right "
+                    + "after boot: the kit holds %d of them", when, e.getKey(), now, base, e.getValue());
         }
     }
 
@@ -206,13 +206,13 @@ record KmallocChecks(SlabSubject subject) {
         Expect.that(v == ObjectCache.ZERO_SIZE_PTR, "krealloc(%s, 0) returned %s: to size 0 it frees and returns ZERO_SIZE_PTR",
                 SlabRig.hex(u), SlabRig.hex(v));
         Expect.that(active(c, kmalloc64) == activeBefore - 1, "krealloc(%s, 0) did not free the object: %s still has %d active "
-                + "objects", SlabRig.hex(u), kmalloc64, active(c, kmalloc64));
+                + "objects after kmemCacheShrink", SlabRig.hex(u), kmalloc64, active(c, kmalloc64));
         rig.freeAll(c, new Random(Workload.SEED + 44));
         rig.expectBackToBoot("krealloc keeping, moving and freeing objects");
     }
 
     private static long active(ObjectCache c, String cache) {
-        return c.slabinfo(c.findCache(cache).orElseThrow()).activeObjs();
+        return SlabRig.inUse(c, c.findCache(cache).orElseThrow());
     }
 
     private static void expectKept(SlabRig rig, long addr, long size, String what) {
@@ -244,7 +244,7 @@ record KmallocChecks(SlabSubject subject) {
         if (oldCache != null) {
             long now = active(c, oldCache) + (oldCache.equals(rig.live.get(got).cache()) ? -1 : 0);
             Expect.that(now == activeBefore - 1, "%s moved the object but did not free the old one: %s has %d active objects "
-                    + "instead of %d", call, oldCache, now, activeBefore - 1);
+                    + "after kmemCacheShrink instead of %d", call, oldCache, now, activeBefore - 1);
         } else {
             long pfn = rig.pfnOf(addr);
             Expect.that(!mm.tck.FrameCensus.allocatedHead(rig.ft, pfn), "%s moved the large kmalloc but did not give its pages "

@@ -149,7 +149,8 @@ public final class ObjectCacheConformance implements ConformanceSuite {
                         caches::slabinfoConsistent),
                 check("slab-pages-counted-in-node-stats",
                         "NR_SLAB_RECLAIMABLE / NR_SLAB_UNRECLAIMABLE equal the pages of the slabs of SLAB_RECLAIM_ACCOUNT / "
-                                + "other caches, and the frame table's PG_slab frames, through allocations, frees and shrinks",
+                                + "other caches (large kmallocs unreclaimable) and the frame table's PG_slab frames, through "
+                                + "allocations, frees and shrinks",
                         caches::slabPagesCountedInNodeStats),
                 check("objects-aligned-disjoint-in-slab-frames",
                         "a seeded mix over caches of every size and alignment (align, SLAB_HWCACHE_ALIGN, SLAB_CACHE_DMA) and "

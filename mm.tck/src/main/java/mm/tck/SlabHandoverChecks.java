@@ -85,6 +85,7 @@ record SlabHandoverChecks(SlabSubject subject) {
                 SlabObjectChecks.freeOne(rig, c, p);
             }
         }
+        SlabRig.shrinkAll(c);
         pop.infos = SlabRig.infos(c);
         return pop;
     }
@@ -113,9 +114,9 @@ record SlabHandoverChecks(SlabSubject subject) {
             Optional<KmemCache> kc = to.findCache(e.getKey());
             Expect.that(kc != null && kc.isPresent(), "%s, findCache(\"%s\") finds nothing: every cache is handed over", when,
                     e.getKey());
-            SlabInfo si = to.slabinfo(kc.get());
-            Expect.that(si.activeObjs() == e.getValue().activeObjs(), "%s, slabinfo(%s) shows %d active objects, %d before the "
-                    + "hand-over", when, e.getKey(), si.activeObjs(), e.getValue().activeObjs());
+            long inUse = SlabRig.inUse(to, kc.get());
+            Expect.that(inUse == e.getValue().activeObjs(), "%s, slabinfo(%s) shows %d active objects, %d before the "
+                    + "hand-over (both after kmemCacheShrink)", when, e.getKey(), inUse, e.getValue().activeObjs());
         }
         for (Map.Entry<Long, byte[]> e : pop.contents.entrySet()) {
             if (rig.live.containsKey(e.getKey())) {
@@ -196,7 +197,7 @@ record SlabHandoverChecks(SlabSubject subject) {
         long victim = rig.live.lastKey();
         SlabRig.Obj o = rig.live.get(victim);
         KmemCache victimCache = o.large() ? null : to.findCache(o.cache()).orElseThrow();
-        long activeBefore = o.large() ? 0 : to.slabinfo(victimCache).activeObjs();
+        long activeBefore = o.large() ? 0 : SlabRig.inUse(to, victimCache);
         long[] figures = rig.figures();
         try {
             SlabObjectChecks.freeOne(rig, from, victim);
@@ -208,7 +209,7 @@ record SlabHandoverChecks(SlabSubject subject) {
             rig.expectPagesBack(figures, victim, o.order(), "kfree(" + SlabRig.hex(victim) + ") on the old instance after "
                     + "forwardTo");
         } else {
-            long now = to.slabinfo(victimCache).activeObjs();
+            long now = SlabRig.inUse(to, victimCache);
             Expect.that(now == activeBefore - 1, "freeing %s on the old instance after forwardTo(successor) did not reach the "
                     + "successor: slabinfo(%s) there shows %d active objects, not %d", SlabRig.hex(victim), o.cache(), now,
                     activeBefore - 1);
@@ -233,6 +234,7 @@ record SlabHandoverChecks(SlabSubject subject) {
         String label = "a second instance of '" + subject.factory().implName() + "'";
         ObjectCache b = handOver(rig, a, subject.factory(), pop, label);
         exercise(rig, b, pop, rnd, label);
+        SlabRig.shrinkAll(b);
         pop.infos = SlabRig.infos(b);
         Handover back = b.quiesce();
         Expect.that(back != null, "quiesce() of the second instance returned null");

@@ -191,6 +191,16 @@ final class SlabRig {
         return out;
     }
 
+    /**
+     * A cache's objects in use, exactly: slabinfo's active_objs after kmemCacheShrink. (Before it,
+     * SLUB counts the free objects of per-CPU slabs as active, as the kernel's /proc/slabinfo does:
+     * {@code active_objs = total_objects - free objects on the node partial lists}.)
+     */
+    static long inUse(ObjectCache c, KmemCache kc) {
+        c.kmemCacheShrink(kc);
+        return c.slabinfo(kc).activeObjs();
+    }
+
     /** kmemCacheShrink of every cache. */
     static void shrinkAll(ObjectCache c) {
         for (KmemCache kc : c.caches()) {
@@ -479,13 +489,26 @@ final class SlabRig {
                 fp == null || fp.isEmpty() ? "" : fp.get(0));
     }
 
+    /** Pages of the large kmallocs the rig holds. */
+    long largePages() {
+        long n = 0;
+        for (Obj o : live.values()) {
+            if (o.large()) {
+                n += 1L << o.order();
+            }
+        }
+        return n;
+    }
+
     /**
      * NR_SLAB_RECLAIMABLE and NR_SLAB_UNRECLAIMABLE equal the pages of the slab blocks in the frame
-     * table, split by their cache's SLAB_RECLAIM_ACCOUNT (cacheOf() of the slab's first byte).
+     * table, split by their cache's SLAB_RECLAIM_ACCOUNT (cacheOf() of the slab's first byte); the
+     * pages of large kmallocs count as unreclaimable ({@code __kmalloc_large_node()}).
      */
     void expectSlabPagesCounted(ObjectCache c, String when) {
         long reclaimable = 0;
-        long unreclaimable = 0;
+        long large = largePages();
+        long unreclaimable = large;
         long pfn = ft.startPfn();
         long end = ft.endPfn();
         while (pfn < end) {
@@ -511,7 +534,7 @@ final class SlabRig {
         Expect.that(nr == reclaimable, "%s, NR_SLAB_RECLAIMABLE is %d pages but the frame table has %d pages in slabs (PG_slab) "
                 + "of SLAB_RECLAIM_ACCOUNT caches", when, nr, reclaimable);
         Expect.that(nu == unreclaimable, "%s, NR_SLAB_UNRECLAIMABLE is %d pages but the frame table has %d pages in slabs "
-                + "(PG_slab) of the other caches", when, nu, unreclaimable);
+                + "(PG_slab) of the other caches and %d in large kmallocs", when, nu, unreclaimable - large, large);
     }
 
     /**
@@ -520,6 +543,7 @@ final class SlabRig {
      */
     void expectSlabinfoCountsSlabPages(ObjectCache c, String when) {
         long reclaimable = 0;
+        long large = largePages();
         long unreclaimable = 0;
         for (KmemCache kc : c.caches()) {
             SlabInfo si = c.slabinfo(kc);
@@ -534,8 +558,8 @@ final class SlabRig {
         long nu = machine.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE);
         Expect.that(nr == reclaimable, "%s, NR_SLAB_RECLAIMABLE is %d pages but the slabs of the SLAB_RECLAIM_ACCOUNT caches "
                 + "(slabinfo num_slabs x pagesperslab) hold %d", when, nr, reclaimable);
-        Expect.that(nu == unreclaimable, "%s, NR_SLAB_UNRECLAIMABLE is %d pages but the slabs of the other caches (slabinfo "
-                + "num_slabs x pagesperslab) hold %d", when, nu, unreclaimable);
+        Expect.that(nu == unreclaimable + large, "%s, NR_SLAB_UNRECLAIMABLE is %d pages but the slabs of the other caches "
+                + "(slabinfo num_slabs x pagesperslab) hold %d and large kmallocs %d", when, nu, unreclaimable, large);
         long inSlabs = slabFrames();
         Expect.that(inSlabs == reclaimable + unreclaimable, "%s, the frame table has %d frames in slabs (PG_slab) but the "
                 + "caches' slabinfo counts %d pages of slabs", when, inSlabs, reclaimable + unreclaimable);

@@ -368,6 +368,9 @@ final class SimpleSlab implements ObjectCache {
                 pages[c.stat() == NodeStat.NR_SLAB_RECLAIMABLE ? 0 : 1] += 1L << s.order;
             }
         }
+        for (int order : large.values()) {
+            pages[1] += 1L << order;
+        }
         if (machine.nodeState(NodeStat.NR_SLAB_RECLAIMABLE) != pages[0]
                 || machine.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE) != pages[1]) {
             problems.add("slab page counters disagree with the slabs");
@@ -635,6 +638,7 @@ final class SimpleSlab implements ObjectCache {
             return 0;
         }
         large.put(pfn, order);
+        machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, 1L << order);
         return PAGE_OFFSET + (pfn << 12);
     }
 
@@ -650,7 +654,9 @@ final class SimpleSlab implements ObjectCache {
         }
         long pfn = pfn(addr);
         if (pfn >= 0 && large.containsKey(pfn) && addr == PAGE_OFFSET + (pfn << 12)) {
-            frames.freePages(pfn, large.remove(pfn));
+            int order = large.remove(pfn);
+            machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, -(1L << order));
+            frames.freePages(pfn, order);
             return;
         }
         Slab s = slabOf(addr);
