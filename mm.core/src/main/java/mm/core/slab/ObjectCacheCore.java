@@ -187,6 +187,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** The implementation's cache behind a handle, possibly one of a predecessor's (found by name). */
     @SuppressWarnings("unchecked")
     protected final C resolve(KmemCache cache) {
+        if (cache instanceof SlabCache sc && sc.owner == this) {
+            return (C) sc;
+        }
         if (cache == null) {
             throw new IllegalArgumentException("no cache given");
         }
@@ -234,6 +237,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             }
             C c = createCache(name, g, ctor);
             caches.put(name, c);
+            c.owner = this;
             return c;
         }
     }
@@ -553,6 +557,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             shrinkCache(c);
             synchronized (caches) {
                 caches.remove(c.name());
+                c.owner = null;
             }
         } finally {
             gates.unlockAll();
@@ -774,6 +779,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         gates.lockAll();
         try {
             synchronized (caches) {
+                for (C c : caches.values()) {
+                    c.owner = null;
+                }
                 caches.clear();
             }
             table.clear();
