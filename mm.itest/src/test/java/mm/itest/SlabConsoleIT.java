@@ -77,6 +77,18 @@ public class SlabConsoleIT {
     }
 
     @Test
+    public void theShortNamesWithHyphensWorkLikeTheKernelNames() throws Exception {
+        assertTrue(sh.run("mm:cache-create itest-alias 40").startsWith("itest-alias: object_size 40, size 40, "));
+        String p = sh.run("a = (mm:cache-alloc itest-alias)");
+        assertTrue(p, p.matches(ADDR + " itest-alias"));
+        oneLine(sh.error("mm:cache-destroy itest-alias"), "Objects remaining in itest-alias on __kmem_cache_shutdown()");
+        sh.run("mm:cache-free itest-alias $a");
+        sh.run("mm:cache-shrink itest-alias");
+        sh.run("mm:cache-destroy itest-alias");
+        oneLine(sh.error("mm:cache-alloc itest-alias"), "no cache named 'itest-alias'");
+    }
+
+    @Test
     public void badInputAndBadFreesGiveOneLine() throws Exception {
         oneLine(sh.error("mm:kfree 0xffff888000001000"), "kfree(0xffff888000001000)");
         oneLine(sh.error("mm:kmalloc 5M"), "size '5M' is not valid: accepted are 0 to 4194304 (4M) bytes");

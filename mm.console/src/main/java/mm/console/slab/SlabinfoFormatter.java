@@ -20,8 +20,8 @@ public final class SlabinfoFormatter {
     /**
      * The header, then a row per cache in the order given (the kernel's: {@code slab_caches}, newest
      * first), each as {@code cache_show} prints it: {@code "%-17s %6lu %6lu %6u %4u %4d"},
-     * {@code " : tunables %4u %4u %4u"} (0 0 0: SLUB has no tunables) and
-     * {@code " : slabdata %6lu %6lu %6lu"} (sharedavail 0). The header is printed with the first
+     * {@code " : tunables %4u %4u %4u"} (0 0 0: SLUB has no tunables; SLAB's limit, batchcount,
+     * shared) and {@code " : slabdata %6lu %6lu %6lu"}. The header is printed with the first
      * row, so no cache means no text, as in the kernel.
      */
     public static String format(List<SlabInfo> rows) {
@@ -34,8 +34,8 @@ public final class SlabinfoFormatter {
             }
             m.printf("%-17s %6d %6d %6d %4d %4d", s.name(), s.activeObjs(), s.numObjs(), s.objSize(), s.objPerSlab(),
                     s.pagesPerSlab());
-            m.printf(" : tunables %4d %4d %4d", 0, 0, 0);
-            m.printf(" : slabdata %6d %6d %6d", s.activeSlabs(), s.numSlabs(), 0);
+            m.printf(" : tunables %4d %4d %4d", s.limit(), s.batchcount(), s.sharedfactor());
+            m.printf(" : slabdata %6d %6d %6d", s.activeSlabs(), s.numSlabs(), s.sharedAvail());
             m.putc('\n');
         }
         return m.toString();

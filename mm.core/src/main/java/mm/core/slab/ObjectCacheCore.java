@@ -22,6 +22,7 @@ import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
 import mm.core.page.CpuGates;
+import mm.core.page.FrameState;
 
 /**
  * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
@@ -409,8 +410,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (pfn < 0 || !ft.pfnValid(pfn)) {
             return fn + "(" + a + "): not an address of this machine's RAM in the direct map (from " + DirectMap.format(dm.virt(ft.startPfn(), 0)) + ")";
         }
-        return fn + "(" + a + "): not allocated by kmalloc or a cache (the page at pfn 0x" + Long.toHexString(pfn) + " is not a slab page"
-                + (ft.test(pfn, PageFlags.PG_buddy) || ft.refcount(pfn) == 0 ? " and is free)" : ")");
+        String page = ft.test(pfn, PageFlags.PG_reserved) ? " and is reserved)"
+                : FrameState.allocatedHeadContaining(ft, pfn) < 0 ? " and is free)"
+                : ": it was allocated from the page allocator)";
+        return fn + "(" + a + "): not allocated by kmalloc or a cache (the page at pfn 0x" + Long.toHexString(pfn) + " is not a slab page" + page;
     }
 
     private Slab slabOrThrow(long addr, String fn) {

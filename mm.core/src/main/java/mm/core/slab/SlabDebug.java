@@ -57,9 +57,15 @@ public final class SlabDebug {
      */
     public static void initSlab(Slab slab, DirectMap dm) {
         java.util.Arrays.fill(slab.mem, POISON_INUSE);
+        SlabGeometry g = slab.cache.geometry();
         for (int i = 0; i < slab.objects; i++) {
             initObject(slab, i, SLUB_RED_INACTIVE);
             setFreePointer(slab, i, dm, slab.next[i]);
+            if (g.has(SlabFlags.SLAB_STORE_USER)) {
+                // init_tracking: no allocation or free recorded yet
+                int t = slab.objectOffset(i) + g.infoEnd();
+                java.util.Arrays.fill(slab.mem, t, t + 2 * SlabGeometry.TRACK_SIZE, (byte) 0);
+            }
         }
     }
 
