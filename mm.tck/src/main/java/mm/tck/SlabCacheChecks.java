@@ -230,8 +230,8 @@ record SlabCacheChecks(SlabSubject subject) {
                 "%s, slabinfo(%s) shows objperslab %d, pagesperslab %d, objsize %d; the cache has objectsPerSlab() %d, order() "
                         + "%d, size() %d", when, n, si.objPerSlab(), si.pagesPerSlab(), si.objSize(), kc.objectsPerSlab(),
                 kc.order(), kc.size());
-        Expect.that(si.activeSlabs() == si.numSlabs(), "%s, slabinfo(%s) shows %d active slabs of %d: SLUB reports every slab "
-                + "as active", when, n, si.activeSlabs(), si.numSlabs());
+        Expect.that(si.activeSlabs() >= 0 && si.activeSlabs() <= si.numSlabs(), "%s, slabinfo(%s) shows %d active slabs of %d",
+                when, n, si.activeSlabs(), si.numSlabs());
         long exact = SlabRig.inUse(c, kc);
         Expect.that(exact == active, "%s, slabinfo(%s) shows %d active objects after kmemCacheShrink (which flushes the per-CPU "
                 + "slabs), but %d are allocated", when, n, exact, active);
