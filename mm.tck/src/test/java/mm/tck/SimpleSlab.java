@@ -254,7 +254,7 @@ final class SimpleSlab implements ObjectCache {
                     BitSet inuse = BitSet.valueOf(new BigInteger(p[5], 16).toByteArray().length == 0 ? new byte[0]
                             : reverse(new BigInteger(p[5], 16).toByteArray()));
                     Slab sl = new Slab(c, pfn, Integer.parseInt(p[1], 16), Integer.parseInt(p[2], 16),
-                            Integer.parseInt(p[3], 16), Integer.parseInt(p[4]), inuse);
+                            Integer.parseInt(p[3], 16), Integer.parseInt(p[4], 16), inuse);
                     if (c.keep) {
                         byte[] mem = (byte[]) from.objects().get("slab." + Long.toHexString(pfn) + ".mem");
                         sl.mem = mem != null ? mem : new byte[4096 << sl.order];
@@ -309,7 +309,7 @@ final class SimpleSlab implements ObjectCache {
                 String inuse = bits.length == 0 ? "0" : new BigInteger(1, reverse(bits)).toString(16);
                 sb.append(sb.length() > 0 ? " " : "").append(Long.toHexString(s.pfn)).append(':')
                         .append(Integer.toHexString(s.order)).append(':').append(Integer.toHexString(s.offset)).append(':')
-                        .append(Integer.toHexString(s.stride)).append(':').append(s.objects).append(':').append(inuse);
+                        .append(Integer.toHexString(s.stride)).append(':').append(Integer.toHexString(s.objects)).append(':').append(inuse);
                 if (s.mem != null) {
                     obj.put("slab." + Long.toHexString(s.pfn) + ".mem", s.mem);
                 }

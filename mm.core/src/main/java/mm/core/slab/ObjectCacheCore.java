@@ -331,7 +331,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** {@code __kmalloc_large_node}: whole pages, counted as unreclaimable slab memory. */
     private long kmallocLarge(long size, int gfp) {
         int order = Kmalloc.largeOrder(size);
-        long pfn = pages().allocPages((gfp & SlabDebug.GFP_RECLAIM_MASK) | Gfp.__GFP_COMP, order);
+        // GFP_SLAB_BUG_MASK: __GFP_DMA32 and __GFP_HIGHMEM make no sense for kmalloc; the kernel warns and drops them
+        long pfn = pages().allocPages((gfp & ~(Gfp.__GFP_DMA32 | Gfp.__GFP_HIGHMEM)) | Gfp.__GFP_COMP, order);
         if (pfn == FrameAllocator.NO_PAGE) {
             return 0;
         }
