@@ -27,6 +27,7 @@ public final class BenchMain {
         }
         Options opts = new OptionsBuilder()
                 .include(PageAllocBenchmark.class.getName())
+                .include(SlabAllocBenchmark.class.getName())
                 .forks(1).threads(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))
@@ -39,6 +40,7 @@ public final class BenchMain {
         }
         HeapPerFrame.Result heap = HeapPerFrame.measure(64L << 30);
         SwapPause.Result swap = SwapPause.measure(SwapPause.DEFAULT_SWAPS);
+        HeapPerObject.Result perObject = HeapPerObject.measure(64, 1_000_000);
 
         double direct = score.getOrDefault("direct", 0.0);
         double service = score.getOrDefault("service", 0.0);
@@ -57,5 +59,12 @@ public final class BenchMain {
                 + "frame table's own account %,d bytes; target <= 16%n", heap.frames(), heap.presentFrames(), heap.heapBytes(),
                 heap.perFrame(), heap.perPresentFrame(), heap.tableBytes());
         SwapPause.print(swap);
+        System.out.println("kmalloc(64) + kfree pairs, one thread, SLUB on the buddy allocator");
+        System.out.printf("  direct call        %,14.0f pairs/s   target >= 20,000,000%n", score.getOrDefault("kmallocDirect", 0.0));
+        System.out.printf("  OSGi service       %,14.0f pairs/s   target >= 20,000,000%n", score.getOrDefault("kmallocService", 0.0));
+        System.out.printf("  kmem_cache direct  %,14.0f pairs/s   (a cache of its own: no size-class lookup)%n",
+                score.getOrDefault("kmemCacheDirect", 0.0));
+        System.out.printf("heap per live object: %,d kmalloc-64 objects cost %,d heap bytes = %.2f bytes/object%n", perObject.objects(),
+                perObject.heapBytes(), perObject.perObject());
     }
 }

@@ -37,6 +37,11 @@ public final class HeapPerFrame {
                 r.heapBytes(), r.perFrame(), r.perPresentFrame(), r.tableBytes());
     }
 
+    /** The heap a collection leaves in use (the least of five). */
+    static long usedAfterGc() {
+        return usedAfterGc(ManagementFactory.getMemoryMXBean());
+    }
+
     static Result measure(long memBytes) {
         MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
         long before = usedAfterGc(mx);

@@ -14,8 +14,9 @@ import mm.api.machine.MachineConfig;
  * @param script the script to run, or null
  * @param scriptArgs arguments for the script ($1 .. $9)
  * @param help true for {@code --help}
+ * @param slubDebug the {@code slub_debug=} boot option ({@code FZPU}, {@code FZ,kmalloc-64}), or null
  */
-record LaunchOptions(MachineConfig machine, String commands, Path script, List<String> scriptArgs, boolean help) {
+record LaunchOptions(MachineConfig machine, String commands, Path script, List<String> scriptArgs, boolean help, String slubDebug) {
 
     /** A command line that cannot be used; the message says what was wrong and what is accepted. */
     static final class UsageException extends Exception {
@@ -42,6 +43,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
         Path script = null;
         List<String> scriptArgs = new ArrayList<>();
         boolean help = false;
+        String slubDebug = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (script != null) {
@@ -56,7 +58,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
-                case "--mem", "--cpus", "--nodes", "--arch", "-c" -> {
+                case "--mem", "--cpus", "--nodes", "--arch", "--slub_debug", "-c" -> {
                     String value = inline;
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -64,7 +66,9 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
                         }
                         value = args[++i];
                     }
-                    if (name.equals("-c")) {
+                    if (name.equals("--slub_debug")) {
+                        slubDebug = checkSlubDebug(value);
+                    } else if (name.equals("-c")) {
                         if (commands != null) {
                             throw new UsageException("-c was given twice: put all commands in one -c, separated by ';'");
                         }
@@ -75,7 +79,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
                 }
                 default -> {
                     if (arg.startsWith("-") && arg.length() > 1) {
-                        throw new UsageException("unknown option '" + arg + "': accepted are --mem, --cpus, --nodes, --arch, -c, --help");
+                        throw new UsageException("unknown option '" + arg + "': accepted are --mem, --cpus, --nodes, --arch, --slub_debug, -c, --help");
                     }
                     script = Path.of(arg);
                 }
@@ -84,7 +88,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
         if (commands != null && script != null) {
             throw new UsageException("give either -c COMMANDS or a script, not both");
         }
-        return new LaunchOptions(machine, commands, script, List.copyOf(scriptArgs), help);
+        return new LaunchOptions(machine, commands, script, List.copyOf(scriptArgs), help, slubDebug);
     }
 
     private static String example(String option) {
@@ -93,8 +97,25 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
             case "--cpus" -> "--cpus 4";
             case "--nodes" -> "--nodes 2";
             case "--arch" -> "--arch arm64";
+            case "--slub_debug" -> "--slub_debug FZPU or --slub_debug=FZ,kmalloc-64";
             default -> "-c 'mm:meminfo'";
         };
+    }
+
+    /** {@code slub_debug=FLAGS[,CACHE...]}: the letters must be SLUB's, the cache names non-empty. */
+    private static String checkSlubDebug(String value) throws UsageException {
+        String[] parts = value.split(",", -1);
+        try {
+            mm.api.slab.SlabFlags.parseSlubDebug(parts[0]);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--slub_debug " + value + ": " + e.getMessage());
+        }
+        for (int k = 1; k < parts.length; k++) {
+            if (parts[k].isBlank()) {
+                throw new UsageException("--slub_debug " + value + ": an empty cache name; accepted is FLAGS[,CACHE,...], e.g. FZPU,kmalloc-64");
+            }
+        }
+        return value;
     }
 
     private static MachineConfig apply(MachineConfig m, String option, String value) throws UsageException {

@@ -54,6 +54,12 @@ final class Platform implements AutoCloseable {
      */
     static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load)
             throws BundleException, IOException {
+        return start(bundleDir, machine, interactive, state, load, null);
+    }
+
+    /** As above, with the {@code slub_debug=} boot option (framework property {@code mm.slub_debug}), or null. */
+    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug)
+            throws BundleException, IOException {
         Path storage = Files.createTempDirectory("mm-felix-");
         Map<String, String> props = new HashMap<>();
         if (state != null) {
@@ -78,6 +84,9 @@ final class Platform implements AutoCloseable {
         props.put("mm.arch", machine.arch().kernelName());
         props.put("mm.mem", Long.toString(machine.memBytes()));
         props.put("mm.cpus", Integer.toString(machine.cpus()));
+        if (slubDebug != null) {
+            props.put("mm.slub_debug", slubDebug);
+        }
         props.put("mm.nodes", Integer.toString(machine.nodes()));
         // the JLine shell runs a session only when interactive; scripts run through the console's runner
         props.put("gosh.args", interactive ? "" : "--nointeractive");

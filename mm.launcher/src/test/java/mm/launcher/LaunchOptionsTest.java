@@ -34,6 +34,16 @@ class LaunchOptionsTest {
     }
 
     @Test
+    void slubDebugIsAKernelBootOption() throws Exception {
+        assertEquals("FZPU,kmalloc-64", LaunchOptions.parse(new String[] {"--slub_debug=FZPU,kmalloc-64"}).slubDebug());
+        assertEquals("FZ", LaunchOptions.parse(new String[] {"--slub_debug", "FZ"}).slubDebug());
+        assertEquals(null, LaunchOptions.parse(new String[0]).slubDebug());
+        assertEquals("--slub_debug FQ: unknown slub_debug option 'Q': accepted are F (sanity checks), Z (red zones), P (poisoning), "
+                + "U (user tracking), T (trace), - (none)", error("--slub_debug", "FQ"));
+        assertEquals("--slub_debug F,: an empty cache name; accepted is FLAGS[,CACHE,...], e.g. FZPU,kmalloc-64", error("--slub_debug", "F,"));
+    }
+
+    @Test
     void commandsAndScripts() throws Exception {
         LaunchOptions c = LaunchOptions.parse(new String[] {"-c", "mm:meminfo; mm:buddyinfo"});
         assertEquals("mm:meminfo; mm:buddyinfo", c.commands());
@@ -55,7 +65,7 @@ class LaunchOptionsTest {
         assertEquals("--cpus 0: CPU count 0 is out of range: accepted are 1 to 256", error("--cpus", "0"));
         assertEquals("--cpus two: not a whole number", error("--cpus", "two"));
         assertEquals("--arch riscv: unknown architecture 'riscv': accepted are x86_64, arm64", error("--arch", "riscv"));
-        assertEquals("unknown option '--frobnicate': accepted are --mem, --cpus, --nodes, --arch, -c, --help", error("--frobnicate"));
+        assertEquals("unknown option '--frobnicate': accepted are --mem, --cpus, --nodes, --arch, --slub_debug, -c, --help", error("--frobnicate"));
         assertEquals("option --mem needs a value, e.g. --mem 4G", error("--mem"));
         assertEquals("give either -c COMMANDS or a script, not both", error("-c", "mm:meminfo", "x.gogo"));
         assertEquals("-c was given twice: put all commands in one -c, separated by ';'", error("-c", "a", "-c", "b"));

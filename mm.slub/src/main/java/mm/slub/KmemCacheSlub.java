@@ -38,24 +38,23 @@ final class KmemCacheSlub extends SlabCache {
 
     @Override
     public long nrSlabs() {
-        long n = 0;
-        for (KmemCacheNode kn : node) {
-            synchronized (kn) {
-                n += kn.nrSlabs;
-            }
-        }
-        return n;
+        return sumNodes(n -> n.nrSlabs);
     }
 
     @Override
     public long totalObjects() {
-        long n = 0;
+        return sumNodes(n -> n.totalObjects);
+    }
+
+    /** A node count summed over the nodes, each read under its list lock. */
+    private long sumNodes(java.util.function.ToLongFunction<KmemCacheNode> count) {
+        long sum = 0;
         for (KmemCacheNode kn : node) {
             synchronized (kn) {
-                n += kn.totalObjects;
+                sum += count.applyAsLong(kn);
             }
         }
-        return n;
+        return sum;
     }
 
     @Override

@@ -41,8 +41,7 @@ final class SlabFree {
                 prior = slab.freelist;
                 wasFrozen = slab.frozen;
                 inuse = slab.inuse - 1;
-                boolean needsList = (inuse == 0 || prior < 0) && !wasFrozen && (!s.hasCpuPartial || prior >= 0);
-                if (!needsList) {
+                if (!needsList(s, prior, wasFrozen, inuse)) {
                     push(slab, idx, prior);
                 }
                 else {
@@ -64,8 +63,7 @@ final class SlabFree {
                     prior = slab.freelist;
                     wasFrozen = slab.frozen;
                     inuse = slab.inuse - 1;
-                    boolean needsList = (inuse == 0 || prior < 0) && !wasFrozen && (!s.hasCpuPartial || prior >= 0);
-                    if (!needsList) {
+                    if (!needsList(s, prior, wasFrozen, inuse)) {
                         continue; // changed meanwhile: start over
                     }
                     push(slab, idx, prior);
@@ -93,6 +91,14 @@ final class SlabFree {
             }
             return;
         }
+    }
+
+    /**
+     * Whether a free must take the node's list lock: the slab becomes empty or stops being full,
+     * no CPU holds it, and it will not simply go to this CPU's partial list.
+     */
+    private static boolean needsList(KmemCacheSlub s, int prior, boolean wasFrozen, int inuse) {
+        return (inuse == 0 || prior < 0) && !wasFrozen && (!s.hasCpuPartial || prior >= 0);
     }
 
     private static void push(Slab slab, int idx, int prior) {

@@ -16,6 +16,7 @@ import mm.core.slab.DirectMap;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabGeometry;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -70,10 +71,16 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
      * ({@link #adopt}); its slabs come from the active frame allocator.
      */
     @Activate
-    public SlubAllocator(@Reference Machine machine, Config config) {
+    public SlubAllocator(@Reference Machine machine, Config config, BundleContext context) {
         super(machine, null, new SlabGeometry.Tunables(config.slub_min_objects(), config.slub_min_order(), config.slub_max_order()));
+        this.bootDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
         modified(config);
     }
+
+    /** The framework property that carries the boot option {@code slub_debug=} ({@code ./mm --slub_debug}). */
+    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
+
+    private String bootDebug;
 
     /** An instance on a machine whose slabs come from {@code pages}, dormant until {@link #adopt}. */
     public SlubAllocator(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
@@ -83,7 +90,8 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
     /** A new {@code slub_debug} applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        String[] parts = config.slub_debug().trim().isEmpty() ? new String[0] : config.slub_debug().trim().split(",");
+        String option = config.slub_debug().trim().isEmpty() && bootDebug != null ? bootDebug.trim() : config.slub_debug().trim();
+        String[] parts = option.isEmpty() ? new String[0] : option.split(",");
         long flags = parts.length == 0 ? 0 : SlabFlags.parseSlubDebug(parts[0]);
         setSlubDebug(flags, parts.length > 1 ? Arrays.asList(parts).subList(1, parts.length) : List.of());
     }

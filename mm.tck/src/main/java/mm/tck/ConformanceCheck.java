@@ -50,7 +50,9 @@ public record ConformanceCheck(String name, String description, Body body) {
     private static final Set<String> KIT_CLASSES = Stream.of(ConformanceCheck.class, AllocatorRig.class,
             FrameAllocatorConformance.class, FrameCensus.class, Expect.class, Subject.class, Workload.class, AdoptionChecks.class,
             AllocationChecks.class, FreeChecks.class, ExhaustionChecks.class, HandoverChecks.class, ConcurrencyChecks.class,
-            CorruptionChecks.class).map(Class::getName).collect(Collectors.toUnmodifiableSet());
+            CorruptionChecks.class, ObjectCacheConformance.class, SlabSubject.class, SlabRig.class, SlabBootChecks.class,
+            KmallocChecks.class, SlabCacheChecks.class, SlabObjectChecks.class, SlabDebugChecks.class, SlabHandoverChecks.class,
+            SlabConcurrencyChecks.class).map(Class::getName).collect(Collectors.toUnmodifiableSet());
 
     /** Validates. */
     public ConformanceCheck {

@@ -58,6 +58,25 @@ final class Expect {
         throw new AssertionError(call + " was accepted: the contract requires IllegalArgumentException");
     }
 
+    /**
+     * Fails unless {@code call} throws {@link IllegalArgumentException} or
+     * {@link mm.api.slab.SlabCorruptionException} (a bad free found by slab debugging): returning
+     * normally, or throwing anything else, is a failure naming the call and saying what it was.
+     */
+    static void rejected(String call, String what, Call body) {
+        try {
+            body.run();
+        } catch (IllegalArgumentException | mm.api.slab.SlabCorruptionException expected) {
+            return;
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError(call + " (" + what + ") threw " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                    + ": the contract requires IllegalArgumentException or SlabCorruptionException");
+        }
+        throw new AssertionError(call + " (" + what + ") was accepted: the contract requires IllegalArgumentException or "
+                + "SlabCorruptionException");
+    }
+
     /** A pfn as the kernel prints it. */
     static String hex(long pfn) {
         return pfn < 0 ? Long.toString(pfn) : "0x" + Long.toHexString(pfn);

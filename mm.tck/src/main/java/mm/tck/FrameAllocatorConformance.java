@@ -1,10 +1,8 @@
 package mm.tck;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.MachineFactory;
@@ -33,7 +31,7 @@ import mm.api.machine.MachineFactory;
  * and {@link CorruptionChecks}; they drive the implementation through an {@link AllocatorRig}
  * with the {@link Workload}s, on the {@link Machines} shapes.
  */
-public final class FrameAllocatorConformance {
+public final class FrameAllocatorConformance implements ConformanceSuite {
 
     /** The time a check may run before it fails as hung. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(20);
@@ -69,11 +67,13 @@ public final class FrameAllocatorConformance {
     }
 
     /** The contract graded. */
+    @Override
     public String contract() {
         return FrameAllocator.CONTRACT;
     }
 
     /** The name of the implementation graded, as its factory gives it. */
+    @Override
     public String implementation() {
         try {
             String n = subject.factory().implName();
@@ -84,27 +84,13 @@ public final class FrameAllocatorConformance {
     }
 
     /** Runs one check with the suite's time limit. */
+    @Override
     public CheckResult runCheck(ConformanceCheck check) {
         return check.run(subject.timeLimit());
     }
 
-    /** Runs every check, in order. */
-    public ConformanceReport run() {
-        return run(r -> { });
-    }
-
-    /** Runs every check, in order, telling {@code progress} each result as it comes (the shell prints them). */
-    public ConformanceReport run(Consumer<CheckResult> progress) {
-        List<CheckResult> results = new ArrayList<>();
-        for (ConformanceCheck c : checks()) {
-            CheckResult r = runCheck(c);
-            results.add(r);
-            progress.accept(r);
-        }
-        return new ConformanceReport(contract(), implementation(), results);
-    }
-
     /** The checks, each independent of the others, in the order they are best read. */
+    @Override
     public List<ConformanceCheck> checks() {
         AdoptionChecks adoption = new AdoptionChecks(subject);
         AllocationChecks allocation = new AllocationChecks(subject);

@@ -46,6 +46,34 @@ class JUnitAdapterTest {
     }
 
     @Test
+    void objectCacheSuiteOneTestPerCheckAndAFailingOneFailsWithItsReason() {
+        mm.tck.junit.ObjectCacheConformanceTest adapter = new mm.tck.junit.ObjectCacheConformanceTest() {
+            @Override
+            protected mm.api.slab.ObjectCacheFactory factory() {
+                return BrokenSlab.factory(SimpleSlab.factory("simple", false), BrokenSlab.ZeroIsNull::new);
+            }
+
+            @Override
+            protected FrameAllocatorFactory frameAllocatorFactory() {
+                return BitmapAllocator.factory("lowest-fit", false);
+            }
+        };
+        List<DynamicTest> tests = adapter.objectCacheConformance().collect(Collectors.toList());
+        List<String> checks = new ObjectCacheConformance(new mm.hw.machine.MachineFactoryImpl(), SimpleSlab.factory("simple", false),
+                BitmapAllocator.factory("lowest-fit", false)).checks().stream().map(ConformanceCheck::name)
+                .collect(Collectors.toList());
+        assertEquals(checks, tests.stream().map(DynamicTest::getDisplayName).collect(Collectors.toList()));
+        assertEquals(24, tests.size());
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> named(tests, "kmalloc-zero-size").getExecutable().execute());
+        assertTrue(e.getMessage().startsWith("kmalloc-zero-size: kmalloc(0, GFP_KERNEL) returned 0x0000000000000000"),
+                e.getMessage());
+        TestAbortedException skipped = assertThrows(TestAbortedException.class,
+                () -> named(tests, "handover-across-implementations").getExecutable().execute());
+        assertTrue(skipped.getMessage().contains("no reference implementation"), skipped.getMessage());
+    }
+
+    @Test
     void aFailingCheckFailsWithItsNameReasonAndCause() {
         List<DynamicTest> tests = tests(Broken.factory(BitmapAllocator.factory("lowest-fit", false), Broken.IgnoresZero::new));
         AssertionFailedError e = assertThrows(AssertionFailedError.class,

@@ -19,13 +19,16 @@ import org.osgi.annotation.versioning.ProviderType;
  * that name. Objects allocated before a swap stay valid at the same addresses and are freed
  * through the successor.
  *
- * <p>Hand-over keys ({@link mm.api.subsystem.Handover#state()}), all numbers in hexadecimal but
- * counts: {@code caches} = the number of caches; {@code cache.I} (I from 0, creation order) =
- * {@code NAME OBJECT_SIZE ALIGN FLAGS}; {@code cache.I.slabs} = the cache's slabs separated by
- * spaces, each {@code PFN:ORDER:OFFSET:STRIDE:OBJECTS:INUSE} where OFFSET is the first object's
- * byte offset in the slab (colouring), STRIDE the distance between objects and INUSE a bitmap of
- * the objects in use, bit i for object i, as a hexadecimal number; {@code kmalloc.large} = the
- * blocks {@code kmalloc} took from the page allocator, each {@code PFN:ORDER}. Objects
+ * <p>Hand-over keys ({@link mm.api.subsystem.Handover#state()}); every number is hexadecimal
+ * without {@code 0x}, except the count {@code caches}, which is decimal. {@code caches} = the
+ * number of caches; {@code cache.I} (I from 0 in decimal, creation order) =
+ * {@code NAME OBJECT_SIZE ALIGN FLAGS} separated by single spaces (cache names hold no spaces);
+ * {@code cache.I.slabs} = the cache's slabs separated by spaces, each
+ * {@code PFN:ORDER:OFFSET:STRIDE:OBJECTS:INUSE} where OFFSET is the byte offset of the first
+ * object's slot in the slab (SLAB's colour; the left red zone, if any, comes after it), STRIDE the
+ * distance between slots, OBJECTS their number and INUSE a bitmap of the objects in use, bit i for
+ * object i; {@code kmalloc.large} = the blocks {@code kmalloc} took from the page allocator, each
+ * {@code PFN:ORDER}, separated by spaces (empty if none). Objects
  * ({@link mm.api.subsystem.Handover#objects()}): {@code cache.I.ctor} = the constructor;
  * {@code slab.PFN.mem} = a {@code byte[]} with the slab's memory, for slabs whose contents are
  * kept (caches with debugging on). The slab frames carry {@code PG_slab} in the frame table.

@@ -1,5 +1,6 @@
 package mm.console.commands;
 
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,7 +16,9 @@ import mm.api.subsystem.Switchboard;
  * How a command calls the active implementation of a contract, which may be a student's: with a
  * time limit, on a worker thread that runs as the caller's simulated CPU. Complaints about the
  * input ({@link IllegalArgumentException}) and about the state ({@link IllegalStateException})
- * become the command's one-line error. Anything else — a {@link ContractViolation}, another
+ * become the command's one-line error; the exceptions the contract names as outcomes of a call
+ * (a {@code SlabCorruptionException}: the debugging checks caught someone else's bug) reach the
+ * command unchanged, for it to report. Anything else — a {@link ContractViolation}, another
  * exception, a call that does not return — means the implementation misbehaved: the switchboard
  * deactivates it and restores the reference implementation, and the command says so. A stuck
  * worker is abandoned (a thread cannot be killed) and a new one takes its place.
@@ -28,10 +31,16 @@ final class ActiveCall implements AutoCloseable {
     static final long SCAN_MS = 20_000;
 
     private final String name;
+    private final List<Class<? extends RuntimeException>> outcomes;
     private ExecutorService worker;
 
-    ActiveCall(String name) {
+    /**
+     * @param name names the worker thread: {@code mm-console-NAME}
+     * @param outcomes exceptions that are a result of the call, not a misbehaviour: rethrown as they are
+     */
+    ActiveCall(String name, List<Class<? extends RuntimeException>> outcomes) {
         this.name = name;
+        this.outcomes = List.copyOf(outcomes);
         this.worker = newWorker();
     }
 
@@ -74,6 +83,11 @@ final class ActiveCall implements AutoCloseable {
             Throwable c = e.getCause();
             if (c instanceof CommandError ce) {
                 throw ce;
+            }
+            for (Class<? extends RuntimeException> outcome : outcomes) {
+                if (outcome.isInstance(c)) {
+                    throw outcome.cast(c);
+                }
             }
             if ((c instanceof IllegalArgumentException || c instanceof IllegalStateException) && c.getMessage() != null) {
                 throw new CommandError(c.getMessage());

@@ -1,11 +1,17 @@
 package mm.console.commands;
 
+import java.util.ArrayList;
 import java.util.List;
 import mm.api.frame.FrameAllocator;
+import mm.api.slab.ObjectCache;
 import mm.api.subsystem.Switchboard;
 import mm.console.proc.MachineFormatter;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** {@code mm:machine}, {@code mm:banner} and {@code mm:check}: what the machine is, and whether it is sound. */
 @Component(service = MachineCommands.class, property = {
@@ -27,20 +33,37 @@ public class MachineCommands extends AllocatorCommands {
                 + "Try: mm:meminfo   mm:buddyinfo   mm:alloc 3   (help mm:alloc explains a command; Ctrl-D or exit leaves)";
     }
 
-    @Descriptor("check that the frame table, the zone counters and the allocator's free lists agree; print ok or each broken invariant")
+    /** The active object cache, if one is. */
+    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile ObjectCache slab;
+
+    @Descriptor("check that the frame table, the zone counters, the allocator's free lists and the object caches' slabs agree; "
+            + "print ok or each broken invariant")
     public String check() {
         FrameAllocator fa = frames;
-        Switchboard sb = switchboard;
-        List<String> problems = callActive("check", ActiveCall.SCAN_MS, FrameAllocator::check);
+        List<String> problems = new ArrayList<>(callActive("check", ActiveCall.SCAN_MS, FrameAllocator::check));
+        int framePart = problems.size();
+        ObjectCache oc = slab;
+        if (oc != null) {
+            problems.addAll(callActive(ObjectCache.CONTRACT, oc, "check", ActiveCall.SCAN_MS, ObjectCache::check));
+        }
         if (problems.isEmpty()) {
             return "ok";
         }
         String report = problems.size() + (problems.size() == 1 ? " broken invariant:\n" : " broken invariants:\n")
                 + String.join("\n", problems);
-        if (sb != null && !fa.implName().equals(sb.reference(FrameAllocator.CONTRACT))) {
-            report += "\n" + sb.fail(FrameAllocator.CONTRACT, "mm:check found " + problems.size() + " broken invariant"
-                    + (problems.size() == 1 ? "" : "s") + ", the first: " + problems.get(0));
+        Switchboard sb = switchboard;
+        if (sb != null && framePart > 0 && !fa.implName().equals(sb.reference(FrameAllocator.CONTRACT))) {
+            report += "\n" + sb.fail(FrameAllocator.CONTRACT, failure(framePart, problems.get(0)));
+        }
+        if (sb != null && oc != null && problems.size() > framePart && !oc.implName().equals(sb.reference(ObjectCache.CONTRACT))) {
+            report += "\n" + sb.fail(ObjectCache.CONTRACT, failure(problems.size() - framePart, problems.get(framePart)));
         }
         throw new CommandError(report);
+    }
+
+    private static String failure(int n, String first) {
+        return "mm:check found " + n + " broken invariant" + (n == 1 ? "" : "s") + ", the first: " + first;
     }
 }

@@ -6,10 +6,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.MachineFactory;
+import mm.api.slab.ObjectCache;
+import mm.api.slab.ObjectCacheFactory;
 import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
 import mm.tck.ConformanceReport;
+import mm.tck.ConformanceSuite;
 import mm.tck.FrameAllocatorConformance;
+import mm.tck.ObjectCacheConformance;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -19,13 +23,17 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /**
  * {@code mm:tck CONTRACT IMPL}: grades an installed implementation with the conformance kit
  * ({@code mm.tck}), on fresh machines of its own: the running machine is not touched. Each check
- * prints {@code PASS name} or {@code FAIL name: reason} as it ends, then the score.
+ * prints {@code PASS name} or {@code FAIL name: reason} as it ends, then the score. An object cache
+ * is graded on fresh instances of the reference frame allocator (the buddy allocator's factory).
  */
 @Component(service = TckCommand.class, property = {"osgi.command.scope=mm", "osgi.command.function=tck"})
 public class TckCommand {
 
     /** The contracts the kit has a suite for. */
-    static final List<String> SUITES = List.of(FrameAllocator.CONTRACT);
+    static final List<String> SUITES = List.of(FrameAllocator.CONTRACT, ObjectCache.CONTRACT);
+
+    /** The frame allocator put under graded object caches when the switchboard names no reference. */
+    static final String DEFAULT_FRAME_REFERENCE = "buddy";
 
     @Reference
     volatile MachineFactory machines;
@@ -34,6 +42,7 @@ public class TckCommand {
     volatile Switchboard switchboard;
 
     private final List<Map.Entry<String, FrameAllocatorFactory>> factories = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<String, ObjectCacheFactory>> cacheFactories = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addFactory(FrameAllocatorFactory f, Map<String, Object> props) {
@@ -44,22 +53,21 @@ public class TckCommand {
         factories.removeIf(e -> e.getValue() == f);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addCacheFactory(ObjectCacheFactory f, Map<String, Object> props) {
+        cacheFactories.add(Map.entry(String.valueOf(props.get(Subsystem.PROP_IMPL)), f));
+    }
+
+    void removeCacheFactory(ObjectCacheFactory f) {
+        cacheFactories.removeIf(e -> e.getValue() == f);
+    }
+
     @Descriptor("grade an installed implementation with the conformance kit, on fresh machines (the running one is not "
             + "touched): each check's PASS or FAIL with the reason, then the score")
     public String tck(
-            @Descriptor("the contract: FrameAllocator (the contracts with a suite)") String contract,
+            @Descriptor("the contract: FrameAllocator or ObjectCache (the contracts with a suite)") String contract,
             @Descriptor("the implementation's name, as mm:impls lists it") String impl) {
-        if (!SUITES.contains(contract)) {
-            throw new CommandError(Switchboard.CONTRACTS.contains(contract)
-                    ? "there is no conformance suite for " + contract + " yet: accepted is " + String.join(", ", SUITES)
-                    : "unknown contract '" + contract + "': the contracts with a suite are " + String.join(", ", SUITES));
-        }
-        FrameAllocatorFactory factory = factory(impl);
-        if (factory == null) {
-            throw new CommandError(missing(impl));
-        }
-        FrameAllocatorFactory reference = impl.equals(referenceName()) ? null : factory(referenceName());
-        FrameAllocatorConformance suite = new FrameAllocatorConformance(machines, factory, reference);
+        ConformanceSuite suite = suite(contract, impl);
         ConformanceReport report = suite.run(r -> System.out.println(r.format()));
         String score = report.format().substring(report.format().lastIndexOf('\n') + 1);
         if (report.failedCount() > 0) {
@@ -70,8 +78,54 @@ public class TckCommand {
         return score;
     }
 
-    private FrameAllocatorFactory factory(String impl) {
-        for (Map.Entry<String, FrameAllocatorFactory> e : factories) {
+    /** The suite grading {@code impl} of {@code contract}, or a one-line error. */
+    ConformanceSuite suite(String contract, String impl) {
+        if (!SUITES.contains(contract)) {
+            throw new CommandError(Switchboard.CONTRACTS.contains(contract)
+                    ? "there is no conformance suite for " + contract + " yet: accepted is " + String.join(", ", SUITES)
+                    : "unknown contract '" + contract + "': the contracts with a suite are " + String.join(", ", SUITES));
+        }
+        if (contract.equals(FrameAllocator.CONTRACT)) {
+            FrameAllocatorFactory factory = find(factories, impl);
+            if (factory == null) {
+                throw new CommandError(missing(contract, impl, factories, "FrameAllocatorFactory"));
+            }
+            String ref = referenceName(FrameAllocator.CONTRACT, DEFAULT_FRAME_REFERENCE);
+            FrameAllocatorFactory reference = impl.equals(ref) ? null : find(factories, ref);
+            return new FrameAllocatorConformance(machines, factory, reference);
+        }
+        ObjectCacheFactory factory = find(cacheFactories, impl);
+        if (factory == null) {
+            throw new CommandError(missing(contract, impl, cacheFactories, "ObjectCacheFactory"));
+        }
+        FrameAllocatorFactory frames = frameAllocatorFactory();
+        String ref = referenceName(ObjectCache.CONTRACT, null);
+        ObjectCacheFactory reference = ref == null || impl.equals(ref) ? null : find(cacheFactories, ref);
+        return new ObjectCacheConformance(machines, factory, frames, reference);
+    }
+
+    /**
+     * The page allocator under the object caches graded: the reference frame allocator's factory
+     * (the buddy allocator's), else the active one's, else any.
+     */
+    private FrameAllocatorFactory frameAllocatorFactory() {
+        FrameAllocatorFactory f = find(factories, referenceName(FrameAllocator.CONTRACT, DEFAULT_FRAME_REFERENCE));
+        Switchboard sb = switchboard;
+        if (f == null && sb != null && sb.active(FrameAllocator.CONTRACT) != null) {
+            f = find(factories, sb.active(FrameAllocator.CONTRACT));
+        }
+        if (f == null && !factories.isEmpty()) {
+            f = factories.get(0).getValue();
+        }
+        if (f == null) {
+            throw new CommandError("no FrameAllocatorFactory is installed to put a page allocator under the object caches "
+                    + "graded: install mm.buddy");
+        }
+        return f;
+    }
+
+    private static <F> F find(List<Map.Entry<String, F>> list, String impl) {
+        for (Map.Entry<String, F> e : list) {
             if (e.getKey().equals(impl)) {
                 return e.getValue();
             }
@@ -79,20 +133,21 @@ public class TckCommand {
         return null;
     }
 
-    /** The reference implementation's name, to grade hand-overs to and from it. */
-    private String referenceName() {
+    /** The reference implementation's name of a contract, to grade hand-overs to and from it. */
+    private String referenceName(String contract, String otherwise) {
         Switchboard sb = switchboard;
-        String name = sb == null ? null : sb.reference(FrameAllocator.CONTRACT);
-        return name == null ? "buddy" : name;
+        String name = sb == null ? null : sb.reference(contract);
+        return name == null ? otherwise : name;
     }
 
-    private String missing(String impl) {
+    private <F> String missing(String contract, String impl, List<Map.Entry<String, F>> list, String factoryType) {
         Switchboard sb = switchboard;
-        if (sb != null && sb.candidates().stream().anyMatch(c -> c.contract().equals(FrameAllocator.CONTRACT) && c.impl().equals(impl))) {
-            return "'" + impl + "' registers no FrameAllocatorFactory: the kit grades an implementation through its factory, "
+        if (sb != null && sb.candidates().stream().anyMatch(c -> c.contract().equals(contract) && c.impl().equals(impl))) {
+            return "'" + impl + "' registers no " + factoryType + ": the kit grades an implementation through its factory, "
                     + "with the same mm.contract and mm.impl properties (see docs/student-guide.md)";
         }
-        List<String> names = factories.stream().map(Map.Entry::getKey).sorted().toList();
-        return "no FrameAllocator implementation named '" + impl + "' has a factory: graded can be " + String.join(", ", names);
+        List<String> names = list.stream().map(Map.Entry::getKey).sorted().toList();
+        return "no " + contract + " implementation named '" + impl + "' has a factory: graded can be "
+                + (names.isEmpty() ? "none (no " + factoryType + " is installed)" : String.join(", ", names));
     }
 }

@@ -8,6 +8,7 @@ import mm.console.commands.FrameCommands;
 import mm.console.commands.ImplCommands;
 import mm.console.commands.MachineCommands;
 import mm.console.commands.ProcCommands;
+import mm.console.commands.SlabCommands;
 import mm.console.commands.SysctlCommand;
 import mm.console.commands.TckCommand;
 import org.apache.felix.service.command.CommandProcessor;
@@ -42,6 +43,8 @@ public class ScriptRunner {
     ImplCommands implCommands;
     @Reference
     TckCommand tckCommand;
+    @Reference
+    SlabCommands slabCommands;
 
     /**
      * Runs a program.

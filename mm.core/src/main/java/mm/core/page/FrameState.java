@@ -53,7 +53,8 @@ public final class FrameState {
      * Each answer is one line saying what is wrong and what would be accepted.
      */
     public static String badFree(FrameTable ft, long pfn, int order) {
-        if (ft.pfnValid(pfn) && (pfn & ((1L << order) - 1)) == 0 && isAllocatedHead(ft, pfn) && ft.order(pfn) == order) {
+        if (ft.pfnValid(pfn) && (pfn & ((1L << order) - 1)) == 0 && isAllocatedHead(ft, pfn) && ft.order(pfn) == order
+                && !ft.test(pfn, PageFlags.PG_slab)) {
             return null;
         }
         String hex = "0x" + Long.toHexString(pfn);
@@ -64,6 +65,10 @@ public final class FrameState {
         if ((pfn & ((1L << order) - 1)) != 0) {
             return "pfn " + hex + " is not aligned to order " + order + ": an order-" + order + " block starts at a multiple of "
                     + (1L << order) + " pages";
+        }
+        if (ft.test(pfn, PageFlags.PG_slab)) {
+            return "pfn " + hex + " belongs to a slab of the object caches: its objects are freed with kfree or kmem_cache_free "
+                    + "(mm:kfree, mm:cache-free), and the slab goes back when it is empty";
         }
         if (ft.test(pfn, PageFlags.PG_reserved)) {
             return "pfn " + hex + " is reserved (firmware, kernel image, memmap or a hole): it was never allocated";

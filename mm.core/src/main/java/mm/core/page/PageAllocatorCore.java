@@ -57,11 +57,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     private Zone[][] zonelists;
     private Zone[][] thisNodeZonelists;
     private CpuGates gates;
-    private volatile boolean active;
-    /** True from {@link #quiesce} until the hand-over ends: callers wait rather than fail. */
-    private volatile boolean swapping;
-    private volatile FrameAllocator successor;
-    private final Object swapMonitor = new Object();
+    private final HandoverLatch<FrameAllocator> latch = new HandoverLatch<>(CONTRACT);
     private volatile long kswapdWakeups;
     private volatile long allocFailures;
 
@@ -165,7 +161,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         long pfn;
         gates.lock(cpu);
         try {
-            pfn = active ? allocPagesLocked(nid, gfp, order, cpu) : REDIRECT;
+            pfn = latch.isActive() ? allocPagesLocked(nid, gfp, order, cpu) : REDIRECT;
         } finally {
             gates.unlock(cpu);
         }
@@ -174,8 +170,6 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /** A pfn that says: this allocator is not active, ask its successor. */
     private static final long REDIRECT = -2;
-    /** How long a call waits for a hand-over to end. */
-    private static final long SWAP_WAIT_MILLIS = 5_000;
 
     /** {@code __alloc_pages}, with the CPU's gate held. */
     private long allocPagesLocked(int nid, int gfp, int order, int cpu) {
@@ -407,7 +401,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         int cpu = machine.currentCpu();
         gates.lock(cpu);
         try {
-            if (active) {
+            if (latch.isActive()) {
                 freePagesLocked(pfn, order, cpu);
                 return;
             }
@@ -433,35 +427,9 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         freeFrozenPages(zoneOf(pfn), pfn, order, cpu);
     }
 
-    /**
-     * Where a call goes when this allocator is not active: during a hand-over, wait (at most
-     * {@link #SWAP_WAIT_MILLIS}) for its end; then the successor, or this allocator again if it
-     * took the machine back.
-     */
+    /** Where a call goes when this allocator is not active ({@link HandoverLatch#successorOrWait}). */
     private FrameAllocator successorOrWait() {
-        synchronized (swapMonitor) {
-            long deadline = System.currentTimeMillis() + SWAP_WAIT_MILLIS;
-            while (!active && successor == null && swapping) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    swapMonitor.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (active) {
-                return this;
-            }
-            if (successor != null) {
-                return successor;
-            }
-        }
-        throw new IllegalStateException("FrameAllocator '" + implName() + "' is not active"
-                + (swapping ? " and its hand-over did not end within " + SWAP_WAIT_MILLIS / 1000 + " s" : ""));
+        return latch.successorOrWait(this);
     }
 
     /** {@code free_pages_prepare}: the head loses its flags, order, owner, charge and reference. */
@@ -484,14 +452,9 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                     adoptZone(zone);
                 }
             }
-            successor = null;
-            active = true;
-            swapping = false;
+            latch.activate();
         } finally {
             gates.unlockAll();
-        }
-        synchronized (swapMonitor) {
-            swapMonitor.notifyAll();
         }
     }
 
@@ -564,8 +527,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         gates.lockAll();
         try {
             drainPages();
-            active = false;
-            swapping = true;
+            latch.quiesce();
         } finally {
             gates.unlockAll();
         }
@@ -577,16 +539,12 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         if (!(next instanceof FrameAllocator)) {
             throw new IllegalArgumentException("a FrameAllocator can only hand over to a FrameAllocator, not " + next);
         }
-        synchronized (swapMonitor) {
-            successor = (FrameAllocator) next;
-            swapping = false;
-            swapMonitor.notifyAll();
-        }
+        latch.forwardTo((FrameAllocator) next);
     }
 
     /** True between {@link #adopt} and {@link #quiesce}. */
     public boolean isActive() {
-        return active;
+        return latch.isActive();
     }
 
     /** Returns every frame on per-CPU lists to the zones ({@code drain_all_pages}), with every CPU stopped. */

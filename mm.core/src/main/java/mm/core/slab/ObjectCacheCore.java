@@ -22,6 +22,8 @@ import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
 import mm.core.page.CpuGates;
+import mm.core.page.FrameState;
+import mm.core.page.HandoverLatch;
 
 /**
  * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
@@ -63,11 +65,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** Large kmalloc blocks: pfn to order. */
     private final Map<Long, Integer> large = new HashMap<>();
 
-    private volatile boolean active;
-    private volatile boolean swapping;
-    private volatile ObjectCache successor;
-    private final Object swapMonitor = new Object();
-    private static final long SWAP_WAIT_MILLIS = 5_000;
+    private final HandoverLatch<ObjectCache> latch = new HandoverLatch<>(CONTRACT);
 
     /** An instance on a machine, dormant until {@link #adopt}. */
     protected ObjectCacheCore(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
@@ -138,7 +136,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** Takes the CPU's gate; false if this instance is not active (the caller then goes to {@link #successorOrWait}). */
     protected final boolean enter(int cpu) {
         gates.lock(cpu);
-        if (active) {
+        if (latch.isActive()) {
             return true;
         }
         gates.unlock(cpu);
@@ -152,34 +150,12 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     /** During a hand-over, waits for its end; then the successor, or this instance if it took the machine back. */
     protected final ObjectCache successorOrWait() {
-        synchronized (swapMonitor) {
-            long deadline = System.currentTimeMillis() + SWAP_WAIT_MILLIS;
-            while (!active && successor == null && swapping) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    swapMonitor.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (active) {
-                return this;
-            }
-            if (successor != null) {
-                return successor;
-            }
-        }
-        throw new IllegalStateException("ObjectCache '" + implName() + "' is not active"
-                + (swapping ? " and its hand-over did not end within " + SWAP_WAIT_MILLIS / 1000 + " s" : ""));
+        return latch.successorOrWait(this);
     }
 
     /** True between {@link #adopt} and {@link #quiesce}. */
     public boolean isActive() {
-        return active;
+        return latch.isActive();
     }
 
     // ---- caches --------------------------------------------------------------------------------
@@ -187,6 +163,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** The implementation's cache behind a handle, possibly one of a predecessor's (found by name). */
     @SuppressWarnings("unchecked")
     protected final C resolve(KmemCache cache) {
+        if (cache instanceof SlabCache sc && sc.owner == this) {
+            return (C) sc;
+        }
         if (cache == null) {
             throw new IllegalArgumentException("no cache given");
         }
@@ -234,6 +213,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             }
             C c = createCache(name, g, ctor);
             caches.put(name, c);
+            c.owner = this;
             return c;
         }
     }
@@ -267,7 +247,12 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             return successorOrWait().kmemCacheAlloc(cache, gfp);
         }
         try {
-            return allocObject(resolve(cache), gfp, cpu, SlabDebug.CALLER_KMEM_CACHE_ALLOC);
+            C c = resolve(cache);
+            long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMEM_CACHE_ALLOC);
+            if (addr != 0 && c.geometry().debug()) {
+                postAllocHook(addr, gfp, c.objectSize());
+            }
+            return addr;
         } finally {
             leave(cpu);
         }
@@ -314,9 +299,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             }
             C c = kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)];
             long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMALLOC);
-            if (addr != 0 && c.geometry().origSizeOffset() >= 0) {
-                Slab slab = table.slabOf(dm.pfn(addr));
-                SlabDebug.setOrigSize(slab, slab.indexOf(addr), (int) size);
+            if (addr != 0 && c.geometry().debug()) {
+                postAllocHook(addr, gfp, (int) size);
             }
             return addr;
         } finally {
@@ -324,10 +308,31 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         }
     }
 
+    /**
+     * {@code slab_post_alloc_hook} for an object whose bytes are kept: the requested kmalloc size
+     * and the kmalloc red zone behind it ({@code set_orig_size}, {@code init_object}), and zeroing
+     * for __GFP_ZERO.
+     */
+    private void postAllocHook(long addr, int gfp, int size) {
+        Slab slab = table.slabOf(dm.pfn(addr));
+        if (slab == null || slab.mem == null) {
+            return;
+        }
+        int i = slab.indexOf(addr);
+        synchronized (slab) {
+            SlabDebug.setKmallocRedzone(slab, i, size);
+            if ((gfp & Gfp.__GFP_ZERO) != 0) {
+                int o = slab.objectOffset(i);
+                java.util.Arrays.fill(slab.mem, o, o + size, (byte) 0);
+            }
+        }
+    }
+
     /** {@code __kmalloc_large_node}: whole pages, counted as unreclaimable slab memory. */
     private long kmallocLarge(long size, int gfp) {
         int order = Kmalloc.largeOrder(size);
-        long pfn = pages().allocPages((gfp & SlabDebug.GFP_RECLAIM_MASK) | Gfp.__GFP_COMP, order);
+        // GFP_SLAB_BUG_MASK: __GFP_DMA32 and __GFP_HIGHMEM make no sense for kmalloc; the kernel warns and drops them
+        long pfn = pages().allocPages((gfp & ~(Gfp.__GFP_DMA32 | Gfp.__GFP_HIGHMEM)) | Gfp.__GFP_COMP, order);
         if (pfn == FrameAllocator.NO_PAGE) {
             return 0;
         }
@@ -381,8 +386,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (pfn < 0 || !ft.pfnValid(pfn)) {
             return fn + "(" + a + "): not an address of this machine's RAM in the direct map (from " + DirectMap.format(dm.virt(ft.startPfn(), 0)) + ")";
         }
-        return fn + "(" + a + "): not allocated by kmalloc or a cache (the page at pfn 0x" + Long.toHexString(pfn) + " is not a slab page"
-                + (ft.test(pfn, PageFlags.PG_buddy) || ft.refcount(pfn) == 0 ? " and is free)" : ")");
+        String page = ft.test(pfn, PageFlags.PG_reserved) ? " and is reserved)"
+                : FrameState.allocatedHeadContaining(ft, pfn) < 0 ? " and is free)"
+                : ": it was allocated from the page allocator)";
+        return fn + "(" + a + "): not allocated by kmalloc or a cache (the page at pfn 0x" + Long.toHexString(pfn) + " is not a slab page" + page;
     }
 
     private Slab slabOrThrow(long addr, String fn) {
@@ -435,30 +442,57 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 : g.has(SlabFlags.SLAB_STORE_USER) ? g.inuse() : g.size();
     }
 
+    /**
+     * {@code krealloc} ({@code __do_krealloc}): an object whose cache's object size holds the new
+     * size stays where it is (with its kmalloc red zone moved and, for __GFP_ZERO, the spare bytes
+     * zeroed); otherwise a new object gets the old contents and the old one is freed.
+     */
     @Override
     public long krealloc(long addr, long newSize, int gfp) {
-        if (addr == 0 || addr == ZERO_SIZE_PTR) {
-            return kmalloc(newSize, gfp);
-        }
-        long ks = ksize(addr);
-        if (newSize == 0) {
+        if (newSize == 0 && addr != 0 && addr != ZERO_SIZE_PTR) {
             kfree(addr);
             return ZERO_SIZE_PTR;
         }
-        if (newSize <= ks && (newSize > ks / 2 || ks <= Kmalloc.KMALLOC_MIN_SIZE)) {
-            // __do_krealloc: the object is large enough and not too large: keep it
-            long pfn = dm.pfn(addr);
-            Slab slab = table.slabOf(pfn);
-            if (slab != null && slab.cache.geometry().origSizeOffset() >= 0) {
-                SlabDebug.setOrigSize(slab, slab.indexOf(addr), (int) newSize);
+        if (addr == 0 || addr == ZERO_SIZE_PTR) {
+            return kmalloc(newSize, gfp);
+        }
+        if (newSize < 0 || newSize > Kmalloc.KMALLOC_MAX_SIZE) {
+            throw new IllegalArgumentException("krealloc size " + newSize + " is out of range: accepted are 0 to " + Kmalloc.KMALLOC_MAX_SIZE + " bytes");
+        }
+        long pfn = dm.pfn(addr);
+        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+        long ks = slab == null ? ksize(addr) : slab.cache.objectSize();
+        int origSize = 0;
+        if (slab != null) {
+            int i = slab.indexOf(addr);
+            if (i < 0 || !slab.allocated(i)) {
+                throw new IllegalArgumentException("krealloc(" + DirectMap.format(addr) + "): not an allocated object of " + slab.cache.name());
             }
+            origSize = slab.mem != null ? SlabDebug.origSize(slab, i) : 0;
+            if (newSize <= ks) {
+                if (slab.mem != null) {
+                    synchronized (slab) {
+                        int o = slab.objectOffset(i);
+                        if ((gfp & Gfp.__GFP_ZERO) != 0) {
+                            if (origSize > 0 && origSize < newSize) {
+                                java.util.Arrays.fill(slab.mem, o + origSize, o + (int) newSize, (byte) 0);
+                            } else {
+                                java.util.Arrays.fill(slab.mem, o + (int) newSize, o + (int) ks, (byte) 0);
+                            }
+                        }
+                        SlabDebug.setKmallocRedzone(slab, i, (int) newSize);
+                    }
+                }
+                return addr;
+            }
+        } else if (newSize <= ks) {
             return addr;
         }
         long moved = kmalloc(newSize, gfp);
         if (moved == 0) {
             return 0;
         }
-        byte[] old = peekIfKept(addr, (int) Math.min(ks, newSize));
+        byte[] old = peekIfKept(addr, (int) (origSize > 0 ? origSize : Math.min(ks, newSize)));
         if (old != null) {
             pokeIfKept(moved, old);
         }
@@ -502,6 +536,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             shrinkCache(c);
             synchronized (caches) {
                 caches.remove(c.name());
+                c.owner = null;
             }
         } finally {
             gates.unlockAll();
@@ -723,6 +758,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         gates.lockAll();
         try {
             synchronized (caches) {
+                for (C c : caches.values()) {
+                    c.owner = null;
+                }
                 caches.clear();
             }
             table.clear();
@@ -739,14 +777,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 });
                 indexKmallocCaches();
             }
-            successor = null;
-            active = true;
-            swapping = false;
+            latch.activate();
         } finally {
             gates.unlockAll();
-        }
-        synchronized (swapMonitor) {
-            swapMonitor.notifyAll();
         }
     }
 
@@ -774,8 +807,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 largeCopy = new HashMap<>(large);
             }
             Handover h = SlabHandover.write(CONTRACT, implName(), all, table.all(), largeCopy);
-            active = false;
-            swapping = true;
+            latch.quiesce();
             return h;
         } finally {
             gates.unlockAll();
@@ -787,11 +819,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (!(next instanceof ObjectCache)) {
             throw new IllegalArgumentException("an ObjectCache can only hand over to an ObjectCache, not " + next);
         }
-        synchronized (swapMonitor) {
-            successor = (ObjectCache) next;
-            swapping = false;
-            swapMonitor.notifyAll();
-        }
+        latch.forwardTo((ObjectCache) next);
     }
 
     @Override

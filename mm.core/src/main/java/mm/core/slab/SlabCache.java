@@ -12,6 +12,8 @@ public abstract class SlabCache implements KmemCache {
     private final String name;
     private final SlabGeometry geometry;
     private final ObjectConstructor ctor;
+    /** The instance the cache is registered with, while it is ({@link ObjectCacheCore}). */
+    volatile Object owner;
 
     /** A cache. */
     protected SlabCache(String name, SlabGeometry geometry, ObjectConstructor ctor) {

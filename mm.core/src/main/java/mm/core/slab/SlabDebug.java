@@ -57,9 +57,15 @@ public final class SlabDebug {
      */
     public static void initSlab(Slab slab, DirectMap dm) {
         java.util.Arrays.fill(slab.mem, POISON_INUSE);
+        SlabGeometry g = slab.cache.geometry();
         for (int i = 0; i < slab.objects; i++) {
             initObject(slab, i, SLUB_RED_INACTIVE);
             setFreePointer(slab, i, dm, slab.next[i]);
+            if (g.has(SlabFlags.SLAB_STORE_USER)) {
+                // init_tracking: no allocation or free recorded yet
+                int t = slab.objectOffset(i) + g.infoEnd();
+                java.util.Arrays.fill(slab.mem, t, t + 2 * SlabGeometry.TRACK_SIZE, (byte) 0);
+            }
         }
     }
 
@@ -99,7 +105,25 @@ public final class SlabDebug {
         }
     }
 
-    static int origSize(Slab slab, int i) {
+    /**
+     * {@code set_orig_size} and the kmalloc red zone: with red zones, the bytes between the size a
+     * kmalloc asked for and the object's size are SLUB_RED_ACTIVE, so that a write past the
+     * request is caught even inside the size class.
+     */
+    public static void setKmallocRedzone(Slab slab, int i, int size) {
+        SlabGeometry g = slab.cache.geometry();
+        if (g.origSizeOffset() < 0) {
+            return;
+        }
+        setOrigSize(slab, i, size);
+        if (g.has(SlabFlags.SLAB_RED_ZONE) && size < g.objectSize()) {
+            int o = slab.objectOffset(i);
+            java.util.Arrays.fill(slab.mem, o + size, o + g.objectSize(), SLUB_RED_ACTIVE);
+        }
+    }
+
+    /** The size a kmalloc asked for ({@code get_orig_size}): the object size when it is not kept. */
+    public static int origSize(Slab slab, int i) {
         SlabGeometry g = slab.cache.geometry();
         int off = g.origSizeOffset();
         return off < 0 ? g.objectSize() : getInt(slab.mem, slab.objectOffset(i) + off);
@@ -224,10 +248,12 @@ public final class SlabDebug {
             long fp = getFreePointer(slab, i);
             if (fp != 0 && slab.indexOf(fp) < 0) {
                 List<String> r = new ArrayList<>();
-                slabBug(r, slab.cache, "Freepointer corrupt");
+                slabBug(r, slab.cache, "Freechain corrupt");
                 trailer(r, slab, i, dm, machine);
-                report.addAll(r);
                 setFreePointer(slab, i, dm, slab.next[i] >= 0 ? slab.next[i] : -1);
+                r.add(String.format("FIX %s: Restoring Freechain %s=%s", slab.cache.name(), DirectMap.format(slab.address(i)
+                        + slab.cache.geometry().offset()), DirectMap.format(getFreePointer(slab, i))));
+                report.addAll(r);
             }
         }
         if (m == null) {

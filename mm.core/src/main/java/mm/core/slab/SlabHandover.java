@@ -41,7 +41,8 @@ public final class SlabHandover {
         for (int i = 0; i < caches.size(); i++) {
             SlabCache c = caches.get(i);
             index.put(c, i);
-            state.put("cache." + i, c.name() + " " + c.objectSize() + " " + c.align() + " " + Long.toHexString(c.flags()));
+            state.put("cache." + i, c.name() + " " + Integer.toHexString(c.objectSize()) + " " + Integer.toHexString(c.align()) + " "
+                    + Long.toHexString(c.flags()));
             if (c.ctor() != null) {
                 objects.put("cache." + i + ".ctor", c.ctor());
             }
@@ -58,7 +59,7 @@ public final class SlabHandover {
                 }
             }
             StringBuilder sb = slabText.computeIfAbsent(i, k -> new StringBuilder());
-            sb.append(sb.length() > 0 ? " " : "").append(Long.toHexString(s.pfn)).append(':').append(s.order).append(':')
+            sb.append(sb.length() > 0 ? " " : "").append(Long.toHexString(s.pfn)).append(':').append(Integer.toHexString(s.order)).append(':')
                     .append(Integer.toHexString(s.base)).append(':').append(Integer.toHexString(s.stride)).append(':')
                     .append(Integer.toHexString(s.objects)).append(':').append(inuse.toString(16));
             if (s.mem != null) {
@@ -68,7 +69,7 @@ public final class SlabHandover {
         slabText.forEach((i, sb) -> state.put("cache." + i + ".slabs", sb.toString()));
         StringBuilder lg = new StringBuilder();
         large.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                lg.append(lg.length() > 0 ? " " : "").append(Long.toHexString(e.getKey())).append(':').append(e.getValue()));
+                lg.append(lg.length() > 0 ? " " : "").append(Long.toHexString(e.getKey())).append(':').append(Integer.toHexString(e.getValue())));
         state.put("kmalloc.large", lg.toString());
         return new Handover(contract, impl, state, objects);
     }
@@ -89,7 +90,7 @@ public final class SlabHandover {
                 throw new IllegalStateException("hand-over key cache." + i + " is '" + h.state().get("cache." + i) + "': expected NAME SIZE ALIGN FLAGS");
             }
             ObjectConstructor ctor = (ObjectConstructor) h.objects().get("cache." + i + ".ctor");
-            made.add(maker.make(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3], 16), ctor));
+            made.add(maker.make(f[0], Integer.parseInt(f[1], 16), Integer.parseInt(f[2], 16), Long.parseLong(f[3], 16), ctor));
         }
         for (int i = 0; i < n; i++) {
             String text = h.state().get("cache." + i + ".slabs");
@@ -104,7 +105,7 @@ public final class SlabHandover {
         if (!lg.isEmpty()) {
             for (String e : lg.split(" ")) {
                 String[] f = e.split(":");
-                large.accept(Long.parseLong(f[0], 16), Integer.parseInt(f[1]));
+                large.accept(Long.parseLong(f[0], 16), Integer.parseInt(f[1], 16));
             }
         }
     }
@@ -115,7 +116,7 @@ public final class SlabHandover {
             throw new IllegalStateException("hand-over slab '" + entry + "' of " + c.name() + ": expected PFN:ORDER:OFFSET:STRIDE:OBJECTS:INUSE");
         }
         long pfn = Long.parseLong(f[0], 16);
-        int order = Integer.parseInt(f[1]);
+        int order = Integer.parseInt(f[1], 16);
         int base = Integer.parseInt(f[2], 16);
         int stride = Integer.parseInt(f[3], 16);
         int objects = Integer.parseInt(f[4], 16);

@@ -56,5 +56,9 @@ class FrameStateTest {
         // a frame on a free list reads count 0: not allocated
         ft.set(0x4010, PageFlags.PG_buddy);
         assertEquals("pfn 0x4010 is not allocated: it is free (never allocated, or already freed)", FrameState.badFree(ft, 0x4010, 0));
+        // a slab page: only the object caches give it back
+        ft.set(0x4000, PageFlags.PG_slab);
+        assertEquals("pfn 0x4000 belongs to a slab of the object caches: its objects are freed with kfree or kmem_cache_free "
+                + "(mm:kfree, mm:cache-free), and the slab goes back when it is empty", FrameState.badFree(ft, 0x4000, 3));
     }
 }

@@ -4,7 +4,7 @@
  * check's reason. The only package of the kit that needs JUnit; the bundle imports it optionally.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package mm.tck.junit;
 
 import org.osgi.annotation.bundle.Export;

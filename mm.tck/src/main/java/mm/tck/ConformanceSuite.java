@@ -1,0 +1,44 @@
+package mm.tck;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A contract's conformance suite for one implementation: its checks, each independent of the
+ * others, run one by one with the suite's time limit. {@link FrameAllocatorConformance} and
+ * {@link ObjectCacheConformance} are the suites; the shell ({@code mm:tck}) and the JUnit adapters
+ * run any of them alike.
+ */
+@ProviderType
+public interface ConformanceSuite {
+
+    /** The contract graded ({@code FrameAllocator}, {@code ObjectCache}). */
+    String contract();
+
+    /** The name of the implementation graded, as its factory gives it. */
+    String implementation();
+
+    /** The checks, in the order they are best read. */
+    List<ConformanceCheck> checks();
+
+    /** Runs one check with the suite's time limit. */
+    CheckResult runCheck(ConformanceCheck check);
+
+    /** Runs every check, in order. */
+    default ConformanceReport run() {
+        return run(r -> { });
+    }
+
+    /** Runs every check, in order, telling {@code progress} each result as it comes (the shell prints them). */
+    default ConformanceReport run(Consumer<CheckResult> progress) {
+        List<CheckResult> results = new ArrayList<>();
+        for (ConformanceCheck c : checks()) {
+            CheckResult r = runCheck(c);
+            results.add(r);
+            progress.accept(r);
+        }
+        return new ConformanceReport(contract(), implementation(), results);
+    }
+}
