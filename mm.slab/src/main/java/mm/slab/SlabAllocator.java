@@ -11,6 +11,7 @@ import mm.api.slab.KmemCache;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectConstructor;
 import mm.api.slab.SlabFlags;
+import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
@@ -18,6 +19,7 @@ import mm.core.slab.DirectMap;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabGeometry;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -85,11 +87,20 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
      * ({@link #adopt}); its slabs come from the active frame allocator.
      */
     @Activate
-    public SlabAllocator(@Reference Machine machine, Config config) {
+    public SlabAllocator(@Reference Machine machine, Config config, BundleContext context) {
         super(machine, null, new SlabGeometry.Tunables(0, 0, config.slab_max_order()));
         this.reapedEpoch = new long[machine.cpuCount()];
+        this.bootDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
         modified(config);
     }
+
+    /**
+     * The framework property of the boot option {@code slub_debug=} ({@code ./mm --slub_debug}),
+     * which SLAB honours too when its own {@code slab_debug} is empty.
+     */
+    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
+
+    private String bootDebug;
 
     /** An instance on a machine whose slabs come from {@code pages}, dormant until {@link #adopt}. */
     public SlabAllocator(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
@@ -97,10 +108,11 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
         this.reapedEpoch = new long[machine.cpuCount()];
     }
 
-    /** A new {@code slab_debug} applies to caches created from now on. */
+    /** A new {@code slab_debug} (else the boot's {@code slub_debug}) applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        String[] parts = config.slab_debug().trim().isEmpty() ? new String[0] : config.slab_debug().trim().split(",");
+        String option = config.slab_debug().trim().isEmpty() && bootDebug != null ? bootDebug.trim() : config.slab_debug().trim();
+        String[] parts = option.isEmpty() ? new String[0] : option.split(",");
         long flags = parts.length == 0 ? 0 : SlabFlags.parseSlubDebug(parts[0]);
         setSlubDebug(flags, parts.length > 1 ? Arrays.asList(parts).subList(1, parts.length) : List.of());
     }
@@ -343,6 +355,32 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
                 n.partial.addTail(slab);
             }
         }
+    }
+
+    /**
+     * SLAB's /proc/slabinfo row ({@code get_slabinfo}): active objects are those off the slabs'
+     * free chains (objects in array caches count as active), active slabs those on slabs_full and
+     * slabs_partial; the tunables and the objects in the shared arrays.
+     */
+    @Override
+    public SlabInfo slabinfo(KmemCache cache) {
+        KmemCacheSlab c = resolve(cache);
+        long slabs = 0;
+        long objs = 0;
+        long free = 0;
+        long freeSlabs = 0;
+        long sharedAvail = 0;
+        for (KmemCacheNode n : c.node) {
+            synchronized (n) {
+                slabs += n.totalSlabs;
+                objs += n.totalObjects;
+                free += n.freeObjects;
+                freeSlabs += n.free.count;
+                sharedAvail += n.shared == null ? 0 : n.shared.avail;
+            }
+        }
+        return new SlabInfo(c.name(), objs - free, objs, c.size(), c.objectsPerSlab(), 1 << c.order(), slabs - freeSlabs, slabs,
+                c.limit, c.batchcount, c.shared, sharedAvail);
     }
 
     @Override

@@ -35,8 +35,9 @@ final class SlabReport {
         for (int nid = 0; nid < c.node.length; nid++) {
             KmemCacheNode n = c.node[nid];
             synchronized (n) {
-                out.add(String.format("node %d: %d slabs (%d full, %d partial, %d free), %d objects, free_objects %d, free_limit %d, "
-                        + "colour_next %d%s", nid, n.totalSlabs, n.full.count, n.partial.count, n.free.count, n.totalObjects,
+                out.add(String.format("node %d: %d slab%s (%d full, %d partial, %d free), %d objects, free_objects %d, free_limit %d, "
+                        + "colour_next %d%s", nid, n.totalSlabs, n.totalSlabs == 1 ? "" : "s", n.full.count, n.partial.count, n.free.count,
+                        n.totalObjects,
                         n.freeObjects, n.freeLimit, n.colourNext,
                         n.shared == null ? "" : String.format(", shared array %d/%d", n.shared.avail, n.shared.limit)));
                 for (KmemCacheNode.SlabList l : new KmemCacheNode.SlabList[] {n.partial, n.full, n.free}) {

@@ -83,8 +83,8 @@ class SlabAllocatorTest {
     void kmallocCachesExistAtBootWithoutSlabs() {
         assertEquals("slab", slab.implName());
         assertEquals(52, slab.caches().size());
-        assertEquals(new SlabInfo("kmalloc-96", 0, 0, 96, 42, 1, 0, 0), slab.slabinfo(cache("kmalloc-96")));
-        assertEquals(new SlabInfo("kmalloc-8k", 0, 0, 8192, 4, 8, 0, 0), slab.slabinfo(cache("kmalloc-8k")));
+        assertEquals(new SlabInfo("kmalloc-96", 0, 0, 96, 42, 1, 0, 0, 120, 60, 8, 0), slab.slabinfo(cache("kmalloc-96")));
+        assertEquals(new SlabInfo("kmalloc-8k", 0, 0, 8192, 4, 8, 0, 0, 8, 4, 0, 0), slab.slabinfo(cache("kmalloc-8k")));
         assertChecked();
     }
 
@@ -352,10 +352,11 @@ class SlabAllocatorTest {
         SlabInfo si = slab.slabinfo(c);
         assertEquals(64, si.numObjs());
         assertEquals(64, si.activeObjs(), "objects in array caches count as active, as in the kernel's slabinfo");
+        assertEquals(1, si.activeSlabs(), "a slab whose objects are all in an array cache is active");
         assertChecked();
         assertEquals(1, slab.kmemCacheShrink(c), "the drain empties the slab, the shrink gives it back");
         assertEquals(0, k.array[0].avail);
-        assertEquals(new SlabInfo("test-64", 0, 0, 64, 64, 1, 0, 0), slab.slabinfo(c));
+        assertEquals(new SlabInfo("test-64", 0, 0, 64, 64, 1, 0, 0, 120, 60, 8, 0), slab.slabinfo(c));
         assertEquals(freeAtBoot, freePages());
         assertChecked();
     }
@@ -388,6 +389,8 @@ class SlabAllocatorTest {
         assertEquals(1, st.get("freemiss"));
         assertEquals(5, k.array[0].avail);
         assertEquals(56, k.node[0].freeObjects);
+        assertEquals(new SlabInfo("test-flush", 8, 64, 64, 64, 1, 1, 1, 8, 4, 0, 0), slab.slabinfo(c),
+                "3 objects in use, 5 in the array: 8 active");
         assertEquals(objs.get(6), k.array[0].slab[4].address(k.array[0].idx[4]), "the new object on top");
         assertNotEquals(bottom, k.array[0].slab[0].address(k.array[0].idx[0]), "the bottom went to the slab");
         assertChecked();
@@ -418,6 +421,8 @@ class SlabAllocatorTest {
             return null;
         });
         assertEquals(8, k.node[0].shared.avail, "two flushes of 4 went to the shared array");
+        assertEquals(8, slab.slabinfo(c).sharedAvail());
+        assertEquals(2, slab.slabinfo(c).sharedfactor());
         assertEquals(8, k.array[0].avail);
         long listallocs = slab.stats(c).get("listallocs");
         long got = m.runOn(1, () -> slab.kmemCacheAlloc(c, GFP_KERNEL));
