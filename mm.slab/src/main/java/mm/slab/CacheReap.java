@@ -68,7 +68,7 @@ final class CacheReap {
     }
 
     /** {@code drain_array}: an array touched since the last look is only marked untouched; else part of it goes back. */
-    private void drainArray(KmemCacheSlab c, KmemCacheNode n, ArrayCache ac, boolean shared) {
+    private void drainArray(KmemCacheSlab c, KmemCacheNode n, ArrayCache ac) {
         List<Slab> list;
         synchronized (n) {
             if (ac == null || ac.avail == 0) {
@@ -121,7 +121,7 @@ final class CacheReap {
         int nid = slab.nodeOf(cpu);
         for (KmemCacheSlab c : slab.slabCaches()) {
             KmemCacheNode n = c.node[nid];
-            drainArray(c, n, c.array[cpu], false);
+            drainArray(c, n, c.array[cpu]);
             boolean due;
             int freeLimit;
             synchronized (n) {
@@ -134,7 +134,7 @@ final class CacheReap {
             if (!due) {
                 continue;
             }
-            drainArray(c, n, n.shared, true);
+            drainArray(c, n, n.shared);
             boolean touched;
             synchronized (n) {
                 touched = n.freeTouched;
