@@ -85,6 +85,7 @@ public final class Main {
                         + platform.diagnose());
                 return EXIT_STARTUP;
             }
+            platform.awaitLoadDirectory();
             platform.startShell();
             if (opts.interactive()) {
                 platform.awaitStop();

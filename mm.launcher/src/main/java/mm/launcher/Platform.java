@@ -35,10 +35,14 @@ final class Platform implements AutoCloseable {
     /** How long the console may take to come up. */
     static final long READY_TIMEOUT_MS = 30_000;
 
+    /** How long the first command waits for the jars already in the load directory to come up. */
+    static final long LOAD_TIMEOUT_MS = 10_000;
+
     private final Framework framework;
     private final Path storage;
     private final List<Bundle> bundles = new ArrayList<>();
     private Bundle shell;
+    private Path load;
 
     private Platform(Framework framework, Path storage) {
         this.framework = framework;
@@ -94,6 +98,7 @@ final class Platform implements AutoCloseable {
         Framework fw = factory.newFramework(props);
         fw.start();
         Platform p = new Platform(fw, storage);
+        p.load = load;
         p.installAll(bundleDir);
         return p;
     }
@@ -139,6 +144,70 @@ final class Platform implements AutoCloseable {
             Thread.sleep(10);
         }
         return null;
+    }
+
+    /**
+     * Waits (at most {@link #LOAD_TIMEOUT_MS}) until every jar that was in the load directory at
+     * start is a bundle FileInstall has started and whose components have registered their
+     * services, so that the first command sees the implementations it holds; a jar that cannot
+     * start is reported by the switchboard ({@code mm:impls}) and waited for no longer than that.
+     */
+    void awaitLoadDirectory() throws InterruptedException, IOException {
+        if (load == null || !Files.isDirectory(load)) {
+            return;
+        }
+        List<String> jars;
+        try (Stream<Path> s = Files.list(load)) {
+            jars = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().collect(Collectors.toList());
+        }
+        long deadline = System.currentTimeMillis() + LOAD_TIMEOUT_MS;
+        String dirName = load.getFileName().toString();
+        while (!jars.isEmpty() && System.currentTimeMillis() < deadline) {
+            List<String> problems = switchboardProblems();
+            jars.removeIf(jar -> loaded(jar) || problems.stream().anyMatch(l -> l.startsWith(dirName + "/" + jar + ": ")));
+            if (!jars.isEmpty()) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * What the switchboard says did not load ({@code Switchboard.problems()}: one line per jar,
+     * {@code load/NAME.jar: why}); called by reflection, since mm.api's classes in the framework are
+     * not the launcher's.
+     */
+    private List<String> switchboardProblems() {
+        try {
+            BundleContext ctx = framework.getBundleContext();
+            // all references: the launcher's own copy of mm.api would make Felix hide the bundles' Switchboard
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("mm.api.subsystem.Switchboard", null);
+            Object sb = refs == null ? null : ctx.getService(refs[0]);
+            if (sb == null) {
+                return List.of();
+            }
+            Class<?> api = sb.getClass().getClassLoader().loadClass("mm.api.subsystem.Switchboard");
+            List<String> out = new ArrayList<>();
+            for (Object line : (List<?>) api.getMethod("problems").invoke(sb)) {
+                out.add(String.valueOf(line));
+            }
+            return out;
+        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The jar's bundle is active and, if it has components, has registered a service. */
+    private boolean loaded(String jar) {
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            String location = b.getLocation();
+            if (location != null && (location.endsWith("/" + jar) || location.endsWith("\\" + jar))) {
+                if (b.getState() != Bundle.ACTIVE) {
+                    return false;
+                }
+                return b.getHeaders().get("Service-Component") == null || b.getRegisteredServices() != null;
+            }
+        }
+        return false;
     }
 
     /** Why the console did not come up: bundles that are not active. */
