@@ -47,9 +47,12 @@ public final class TraceInput implements AutoCloseable {
         try {
             SeekableXZInputStream in = new SeekableXZInputStream(raw);
             return new TraceInput(reader(in), in.length(), true);
-        } catch (XZFormatException e) {
+        } catch (XZFormatException | java.io.EOFException e) {
             raw.close();
             throw new IOException("not an xz file (the name ends in .xz but the content is not xz-compressed)", e);
+        } catch (org.tukaani.xz.CorruptedInputException e) {
+            raw.close();
+            throw new IOException("a corrupt xz file (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
