@@ -29,7 +29,7 @@ public final class ReplaySpeed {
 
     /** The real capture, from the repository's root. */
     static final String DEFAULT_TRACE = "mm.testdata/src/main/resources/kernel-data/trace/kmem-sample-java-version.txt";
-    static final int DEFAULT_ROUNDS = 40;
+    static final int DEFAULT_ROUNDS = 100;
 
     /** Events per second: the median and the best measured round (after as many warm-up rounds). */
     public record Result(long events, double median, double best, double parseOnlyMedian) {
