@@ -59,6 +59,27 @@ class ReplayCommandTest {
         System.out.println(t);
     }
 
+    /** The same report from the xz-compressed capture; garbled lines are counted by number and the replay carries on. */
+    @Test
+    void xzAndGarbledLines() throws IOException {
+        Path p = capture();
+        Path xz = tmp.resolve("t.xz");
+        try (java.io.OutputStream out = new org.tukaani.xz.XZOutputStream(Files.newOutputStream(xz), new org.tukaani.xz.LZMA2Options(1))) {
+            out.write(Files.readAllBytes(p));
+        }
+        String plain = command().replay(false, p.toString());
+        String packed = command().replay(false, xz.toString());
+        assertEquals(plain.substring(plain.indexOf('\n')), packed.substring(packed.indexOf('\n')));
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(p, StandardCharsets.ISO_8859_1));
+        lines.add(20, lines.get(20).substring(0, 50));
+        lines.add(30, "            java-5239    [001] d..3.   199.128519: mm_page_teleport: pfn=0x1");
+        Path bad = Files.write(tmp.resolve("bad.txt"), lines, StandardCharsets.ISO_8859_1);
+        String out = command().replay(false, bad.toString());
+        assertTrue(out.contains("\nunparsed lines      2, first at line 21 (no event name), line 31 (unknown event "
+                + "'mm_page_teleport')\n"), out);
+        assertTrue(out.contains("\nevents              20098\n"), out);
+    }
+
     @Test
     void theComparisonIsATable() throws IOException {
         String out = command().replaycmp(false, capture().toString(), "buddy,bitmap");
