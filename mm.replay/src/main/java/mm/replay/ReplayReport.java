@@ -24,10 +24,11 @@ import java.util.List;
  * @param errors calls that threw (an implementation's bug or a refusal), counted
  * @param firstErrors the first few, with their line numbers
  * @param elapsedNanos time from the first line read to the last event done (machine boot excluded)
+ * @param readError why the trace stopped before its end (a corrupt or truncated .xz), or null if it was read to the end
  */
 public record ReplayReport(String frameImpl, String cacheImpl, String machine, ParseStats parse, PageEvents pages, ObjectEvents objects,
         Decisions kmalloc, int fragOrder, int sampleEvery, List<ZoneFragmentation> zones, long freeAtStart, long freeAtEnd,
-        long pagesHeld, long slabPagesHeld, long notReenacted, long errors, List<String> firstErrors, long elapsedNanos) {
+        long pagesHeld, long slabPagesHeld, long notReenacted, long errors, List<String> firstErrors, long elapsedNanos, String readError) {
 
     public ReplayReport {
         zones = List.copyOf(zones);

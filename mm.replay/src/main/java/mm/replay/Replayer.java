@@ -131,7 +131,22 @@ public final class Replayer {
         int cpus = machine.cpuCount();
         long t0 = System.nanoTime();
         String line;
-        while ((line = in.readLine()) != null) {
+        String readError = null;
+        while (true) {
+            try {
+                line = in.readLine();
+            } catch (IOException e) {
+                if (parser.lines() == 0) {
+                    throw e;
+                }
+                // a corrupt or truncated compressed trace: what was read is replayed and reported
+                readError = "the trace could not be read after line " + parser.lines() + " ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
+                break;
+            }
+            if (line == null) {
+                break;
+            }
             read += line.length() + 1;
             TraceEvent ev = parser.parse(line);
             if (ev != null) {
@@ -189,7 +204,7 @@ public final class Replayer {
                 new ReplayReport.ObjectEvents(objAllocs, objFailures, objFrees, unknownObjFrees, nullFrees, cachesCreated,
                         objReallocated),
                 new ReplayReport.Decisions(kmallocTotal, kmallocSame, kmallocDiffs), options.fragOrder(), options.sampleEvery(), frag,
-                freeAtStart, freeAtEnd, held[0], slabHeld, notReenacted, errors, firstErrors, elapsed);
+                freeAtStart, freeAtEnd, held[0], slabHeld, notReenacted, errors, firstErrors, elapsed, readError);
     }
 
     private long freePages() {

@@ -100,6 +100,27 @@ class ReplayTest {
         assertEquals(0, r.slabPagesHeld());
     }
 
+    /** A truncated .xz: the lines read before the damage are replayed and the report says where it stopped. */
+    @Test
+    void truncatedXzIsReplayedAsFarAsItGoes() throws IOException {
+        Path xz = tmp.resolve("t.xz");
+        try (java.io.OutputStream out = new org.tukaani.xz.XZOutputStream(java.nio.file.Files.newOutputStream(xz),
+                new org.tukaani.xz.LZMA2Options(1))) {
+            out.write(Capture.bytes());
+        }
+        byte[] all = java.nio.file.Files.readAllBytes(xz);
+        // damage the middle of the compressed data; the index at the end still says how long the text is
+        for (int i = all.length / 2; i < all.length / 2 + 64; i++) {
+            all[i] ^= 0x5a;
+        }
+        java.nio.file.Files.write(xz, all);
+        Replay rp = Replay.prepare(new MachineFactoryImpl(), SHAPE, new BuddyFactory(), new SlubFactory(), ReplayOptions.DEFAULT);
+        ReplayReport r = rp.run(xz, null);
+        assertTrue(r.readError() != null && r.readError().startsWith("the trace could not be read after line "), r.readError());
+        assertTrue(r.parse().events() > 1000 && r.parse().events() < 20098, Long.toString(r.parse().events()));
+        assertTrue(r.balanced());
+    }
+
     @Test
     void theIndexFormula() {
         // mm/vmstat.c unusable_free_index: no free page -> 1000; all free pages in suitable blocks -> 0

@@ -44,6 +44,9 @@ public final class ReplayFormatter {
             row(sb, "lost events", s.lostEvents() + " (" + s.lostNotices() + " CPU:N [LOST M EVENTS] lines)");
         }
         row(sb, "unparsed lines", unparsed(s));
+        if (r.readError() != null) {
+            row(sb, "incomplete", r.readError() + "; the lines before it are replayed");
+        }
         ReplayReport.PageEvents p = r.pages();
         row(sb, "pages", "allocated " + p.allocs() + ", failed " + p.failures() + ", freed " + p.frees() + ", frees of unknown pages "
                 + p.unknownFrees() + ", batched frees confirming a free " + p.batchedConfirmations()
@@ -94,7 +97,8 @@ public final class ReplayFormatter {
         StringBuilder sb = new StringBuilder();
         sb.append("replay of ").append(source).append(", each on a fresh ").append(first.machine())
                 .append(first.cacheImpl() == null ? ", no object cache" : ", object caches " + first.cacheImpl()).append('\n');
-        sb.append(first.parse().events()).append(" events, ").append(first.parse().unparsed()).append(" unparsed lines; fragmentation: ")
+        sb.append(first.parse().events()).append(" events, ").append(first.parse().unparsed()).append(" unparsed lines")
+                .append(first.readError() == null ? "" : " (" + first.readError() + ")").append("; fragmentation: ")
                 .append("unusable free space index, order ").append(first.fragOrder()).append(", ")
                 .append(mz == null ? "no zone" : mz.zone().replace("Node 0, zone ", "zone ")).append('\n');
         List<String[]> rows = new ArrayList<>();
