@@ -83,11 +83,16 @@ public class ReplayCommand {
             @Descriptor("the trace file") String file) {
         Path path = readable(file);
         String impl = active(FrameAllocator.CONTRACT);
-        FrameAllocatorFactory f = impl == null ? null : find(factories, impl);
-        if (f == null) {
-            f = factories.isEmpty() ? null : factories.get(0).getValue();
-        }
-        if (f == null) {
+        FrameAllocatorFactory f;
+        if (impl != null) {
+            f = find(factories, impl);
+            if (f == null) {
+                throw new CommandError("the active FrameAllocator '" + impl + "' registers no FrameAllocatorFactory to make a fresh "
+                        + "instance: replayed can be " + accepted(factories) + " (mm:replaycmp FILE IMPL)");
+            }
+        } else if (!factories.isEmpty()) {
+            f = factories.get(0).getValue();
+        } else {
             throw new CommandError("no FrameAllocatorFactory is installed to replay through: install mm.buddy");
         }
         ReplayReport r = run(path, f, System.out::println);
@@ -131,9 +136,16 @@ public class ReplayCommand {
 
     private ReplayReport run(Path path, FrameAllocatorFactory f, Consumer<String> progress) {
         String cacheImpl = active(ObjectCache.CONTRACT);
-        ObjectCacheFactory oc = cacheImpl == null ? null : find(cacheFactories, cacheImpl);
-        if (oc == null && !cacheFactories.isEmpty()) {
-            oc = cacheFactories.get(0).getValue();
+        ObjectCacheFactory oc;
+        if (cacheImpl != null) {
+            oc = find(cacheFactories, cacheImpl);
+            if (oc == null) {
+                throw new CommandError("the active ObjectCache '" + cacheImpl + "' registers no ObjectCacheFactory to make a fresh "
+                        + "instance: mm:use an object cache with one (" + names(cacheFactories) + ")");
+            }
+        } else {
+            // no switchboard, or no object cache active: any installed one, or none (object events not re-enacted)
+            oc = cacheFactories.isEmpty() ? null : cacheFactories.get(0).getValue();
         }
         ReplayReport r;
         try {
@@ -193,6 +205,11 @@ public class ReplayCommand {
             }
         }
         return null;
+    }
+
+    private static <F> String names(List<Map.Entry<String, F>> list) {
+        List<String> names = list.stream().map(Map.Entry::getKey).sorted().toList();
+        return names.isEmpty() ? "none is installed" : String.join(", ", names);
     }
 
     private static <F> String accepted(List<Map.Entry<String, F>> list) {
