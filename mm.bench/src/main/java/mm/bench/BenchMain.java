@@ -41,6 +41,8 @@ public final class BenchMain {
         HeapPerFrame.Result heap = HeapPerFrame.measure(64L << 30);
         SwapPause.Result swap = SwapPause.measure(SwapPause.DEFAULT_SWAPS);
         HeapPerObject.Result perObject = HeapPerObject.measure(64, 1_000_000);
+        java.nio.file.Path trace = java.nio.file.Paths.get(ReplaySpeed.DEFAULT_TRACE);
+        ReplaySpeed.Result replay = java.nio.file.Files.isReadable(trace) ? ReplaySpeed.measure(trace, ReplaySpeed.DEFAULT_ROUNDS) : null;
 
         double direct = score.getOrDefault("direct", 0.0);
         double service = score.getOrDefault("service", 0.0);
@@ -66,5 +68,10 @@ public final class BenchMain {
                 score.getOrDefault("kmemCacheDirect", 0.0));
         System.out.printf("heap per live object: %,d kmalloc-64 objects cost %,d heap bytes = %.2f bytes/object%n", perObject.objects(),
                 perObject.heapBytes(), perObject.perObject());
+        if (replay != null) {
+            ReplaySpeed.print(replay);
+        } else {
+            System.out.println("replay speed: not measured (" + trace + " not found: run from the repository's root)");
+        }
     }
 }

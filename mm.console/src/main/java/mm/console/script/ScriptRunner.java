@@ -8,6 +8,7 @@ import mm.console.commands.FrameCommands;
 import mm.console.commands.ImplCommands;
 import mm.console.commands.MachineCommands;
 import mm.console.commands.ProcCommands;
+import mm.console.commands.ReplayCommand;
 import mm.console.commands.SlabCommands;
 import mm.console.commands.SysctlCommand;
 import mm.console.commands.TckCommand;
@@ -45,6 +46,8 @@ public class ScriptRunner {
     TckCommand tckCommand;
     @Reference
     SlabCommands slabCommands;
+    @Reference
+    ReplayCommand replayCommand;
 
     /**
      * Runs a program.
