@@ -71,6 +71,15 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
         }
     }
 
+    /**
+     * The vm sysctls to boot with: those given, the others inferred from the zones' figures.
+     *
+     * @throws IllegalArgumentException when no value of a missing sysctl gives the capture's figures
+     */
+    public CaptureSysctls sysctls() {
+        return CaptureSysctls.of(this);
+    }
+
     /** The number of nodes. */
     public int nodeCount() {
         int n = 0;

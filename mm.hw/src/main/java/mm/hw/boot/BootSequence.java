@@ -5,6 +5,7 @@ import java.util.List;
 import mm.api.machine.ArchInfo;
 import mm.api.machine.Arch;
 import mm.api.machine.IomemResource;
+import mm.api.machine.CaptureSysctls;
 import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineCapture.ZoneCapture;
 import mm.api.machine.MachineConfig;
@@ -14,7 +15,6 @@ import mm.api.machine.PageFlags;
 import mm.api.machine.ZoneType;
 import mm.hw.memblock.MemblockAllocator;
 import mm.hw.memmap.MemMap;
-import mm.hw.zone.CaptureTunables;
 import mm.hw.zone.NodeImpl;
 import mm.hw.zone.VmTunables;
 import mm.hw.zone.ZoneImpl;
@@ -129,13 +129,13 @@ public final class BootSequence {
      * its last page, the hole between), and the difference between present and managed pages is
      * reserved at the top of each zone's RAM, as the firmware's and the kernel's own reservations
      * (memmap, per-CPU areas, the kernel image) are on the real machine. Then the vm sysctls are set
-     * ({@link CaptureTunables}: the capture's, or inferred from its figures) before the watermarks and
+     * ({@link CaptureSysctls}: the capture's, or inferred from its figures) before the watermarks and
      * lowmem reserves are computed, so both equal the capture's.
      *
      * @param cfg the configuration to report ({@link MachineCapture#config}); its CPU count is used
      */
     public static Booted bootLike(MachineCapture cap, MachineConfig cfg) {
-        CaptureTunables tunables = CaptureTunables.of(cap);
+        CaptureSysctls tunables = cap.sysctls();
         long section = 1L << (SECTION_SIZE_BITS - 12);
         long firstPfn = Long.MAX_VALUE;
         long endPfn = 0;

@@ -13,13 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import mm.api.machine.Arch;
+import mm.api.machine.CaptureSysctls;
 import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineCapture.ZoneCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
-import mm.hw.zone.CaptureTunables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +110,7 @@ class LikeBootTest {
         MachineCapture cap = MachineCapture.read(dir("alone", "proc/proc_zoneinfo.txt"));
         assertEquals(-1, cap.minFreeKbytes());
         assertNull(cap.lowmemReserveRatio());
-        CaptureTunables t = CaptureTunables.of(cap);
+        CaptureSysctls t = CaptureSysctls.of(cap);
         // pages_min 16895 and 16896 both give these figures; khugepaged's recommendation (512 * 3 zones * 11) is 16896
         assertEquals(67584, t.minFreeKbytes());
         assertEquals(10, t.watermarkScaleFactor());
@@ -125,7 +125,7 @@ class LikeBootTest {
     @Test
     void zoneinfoLikeAloneInfersTheSameSysctlsAsItsFileSays() throws IOException {
         MachineCapture cap = MachineCapture.read(dir("like-alone", "zoneinfo-like/proc_zoneinfo.txt"));
-        CaptureTunables t = CaptureTunables.of(cap);
+        CaptureSysctls t = CaptureSysctls.of(cap);
         assertEquals(67584, t.minFreeKbytes());
         assertEquals(10, t.watermarkScaleFactor());
         assertArrayEquals(new int[] {256, 256, 32, 0, 0}, t.lowmemReserveRatio());
@@ -159,7 +159,7 @@ class LikeBootTest {
         Path d = Files.createDirectories(tmp.resolve("synthetic"));
         Files.writeString(d.resolve("zoneinfo"), sb.toString());
         MachineCapture cap = MachineCapture.read(d);
-        CaptureTunables t = CaptureTunables.of(cap);
+        CaptureSysctls t = CaptureSysctls.of(cap);
         assertEquals(40000, t.minFreeKbytes());
         assertEquals(200, t.watermarkScaleFactor());
         // Normal's ratio does not show: nothing is managed above it, so the default stays

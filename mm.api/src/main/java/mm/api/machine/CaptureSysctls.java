@@ -1,15 +1,13 @@
-package mm.hw.zone;
+package mm.api.machine;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineCapture.ZoneCapture;
-import mm.api.machine.ZoneType;
 
 /**
  * The vm sysctls a machine shaped like a capture boots with: those the capture gives; for those it
  * does not, the values its own watermarks and protection arrays imply, by the same arithmetic as
- * {@link ZoneWatermarks} run backwards ({@code min_free_kbytes} from the min watermarks,
+ * the kernel's {@code __setup_per_zone_wmarks} and {@code setup_per_zone_lowmem_reserve} (mm.hw's ZoneWatermarks) run backwards ({@code min_free_kbytes} from the min watermarks,
  * {@code watermark_scale_factor} from the low–min gaps when they are not a quarter of min,
  * {@code lowmem_reserve_ratio} from the protection arrays); the kernel's default where the
  * capture's figures leave the value open (the default if it fits, as here it always does for
@@ -21,17 +19,18 @@ import mm.api.machine.ZoneType;
  * @param lowmemReserveRatio {@code vm.lowmem_reserve_ratio}, by zone index
  * @param inferred the names of the values inferred rather than read
  */
-public record CaptureTunables(int minFreeKbytes, int watermarkScaleFactor, int watermarkBoostFactor, int[] lowmemReserveRatio,
+public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int watermarkBoostFactor, int[] lowmemReserveRatio,
         List<String> inferred) {
 
-    static final int[] DEFAULT_RATIOS = {256, 256, 32, 0, 0};
+    /** The kernel's default {@code lowmem_reserve_ratio}. */
+    public static final int[] DEFAULT_RATIOS = {256, 256, 32, 0, 0};
 
     /**
      * The sysctls for a capture.
      *
      * @throws IllegalArgumentException when no value of a missing sysctl gives the capture's figures
      */
-    public static CaptureTunables of(MachineCapture cap) {
+    public static CaptureSysctls of(MachineCapture cap) {
         List<String> inferred = new ArrayList<>();
         int minFree = cap.minFreeKbytes();
         if (minFree < 0) {
@@ -57,7 +56,7 @@ public record CaptureTunables(int minFreeKbytes, int watermarkScaleFactor, int w
             }
             inferred.add(sb.toString());
         }
-        return new CaptureTunables(minFree, wsf, wbf, ratios, List.copyOf(inferred));
+        return new CaptureSysctls(minFree, wsf, wbf, ratios, List.copyOf(inferred));
     }
 
     private static long lowmemPages(MachineCapture cap) {
@@ -131,7 +130,7 @@ public record CaptureTunables(int minFreeKbytes, int watermarkScaleFactor, int w
                 lowmem += z.managed();
             }
         }
-        long kb = ZoneWatermarks.intSqrt(lowmem * 4 * 16);
+        long kb = intSqrt(lowmem * 4 * 16);
         return Math.max(128, Math.min(kb, 262144));
     }
 
@@ -158,7 +157,7 @@ public record CaptureTunables(int minFreeKbytes, int watermarkScaleFactor, int w
         long lowmem = lowmemPages(cap);
         for (ZoneCapture z : cap.zones()) {
             long tmp = lowmem == 0 ? 0 : pagesMin * z.managed() / lowmem;
-            long delta = Math.max(tmp >> 2, ZoneWatermarks.multFrac(z.managed(), factor, 10000));
+            long delta = Math.max(tmp >> 2, multFrac(z.managed(), factor, 10000));
             if (z.low() - z.min() != delta || z.high() - z.low() != delta) {
                 return false;
             }
@@ -224,6 +223,23 @@ public record CaptureTunables(int minFreeKbytes, int watermarkScaleFactor, int w
     private static IllegalArgumentException noRatio(MachineCapture cap, ZoneCapture z) {
         return new IllegalArgumentException(cap.dir() + ": " + (z == null ? "a zone" : z.label())
                 + "'s protection does not follow from any vm.lowmem_reserve_ratio (give it in proc_sys_vm_sysctls.txt)");
+    }
+
+    /** {@code mult_frac(x, n, d)}. */
+    static long multFrac(long x, long n, long d) {
+        return x / d * n + x % d * n / d;
+    }
+
+    /** {@code int_sqrt}. */
+    static long intSqrt(long x) {
+        long r = (long) Math.sqrt((double) x);
+        while (r > 0 && r > x / r) {
+            r--;
+        }
+        while (r + 1 <= x / (r + 1)) {
+            r++;
+        }
+        return r;
     }
 
     /** One line: the values, and which were inferred. */
