@@ -246,4 +246,22 @@ class LikeBootTest {
         assertEquals(d + ": the min watermarks do not follow from any vm.min_free_kbytes (give it in proc_sys_vm_sysctls.txt)",
                 e.getMessage());
     }
+    @Test
+    void theMachineComponentBootsLikeTheDirectoryOfMmLike() throws IOException {
+        Path d = zoneinfoLike();
+        java.util.Map<String, String> props = java.util.Map.of("mm.like", d.toString(), "mm.cpus", "4", "mm.mem", "8G");
+        org.osgi.framework.BundleContext ctx = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getProperty")) {
+                        return props.get((String) args[0]);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        MachineComponent c = new MachineComponent();
+        c.activate(MachineComponentTest.Cfg.EMPTY, ctx);
+        assertEquals(4, c.config().cpus(), "mm.cpus is honoured");
+        assertEquals(List.of(), c.like().differences(c));
+        assertEquals(d, c.like().dir());
+        assertEquals(196608, c.zone(0, ZoneType.NORMAL).managedPages());
+    }
 }
