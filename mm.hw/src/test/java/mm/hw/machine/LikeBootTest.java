@@ -137,27 +137,8 @@ class LikeBootTest {
         // the zoneinfo-like zones under watermark_scale_factor=200 and lowmem_reserve_ratio 100 100 50
         MachineImpl real = MachineImpl.bootLike(MachineCapture.read(zoneinfoLike()), 0);
         real.watermarks().applyTunables(40000, 200, 15000, new int[] {100, 100, 50, 0, 0});
-        StringBuilder sb = new StringBuilder();
-        for (Zone z : real.zones()) {
-            sb.append("Node 0, zone ").append(String.format("%8s", z.name())).append('\n');
-            sb.append("        min      ").append(z.watermark(Watermark.MIN)).append('\n');
-            sb.append("        low      ").append(z.watermark(Watermark.LOW)).append('\n');
-            sb.append("        high     ").append(z.watermark(Watermark.HIGH)).append('\n');
-            sb.append("        promo    ").append(z.watermark(Watermark.PROMO)).append('\n');
-            sb.append("        spanned  ").append(z.spannedPages()).append('\n');
-            sb.append("        present  ").append(z.presentPages()).append('\n');
-            sb.append("        managed  ").append(z.managedPages()).append('\n');
-            sb.append("        protection: (");
-            for (int j = 0; j < ZoneType.MAX_NR_ZONES; j++) {
-                sb.append(j == 0 ? "" : ", ").append(z.lowmemReserve(j));
-            }
-            sb.append(")\n");
-            if (z.presentPages() > 0) {
-                sb.append("  start_pfn:           ").append(z.startPfn()).append('\n');
-            }
-        }
         Path d = Files.createDirectories(tmp.resolve("synthetic"));
-        Files.writeString(d.resolve("zoneinfo"), sb.toString());
+        Files.writeString(d.resolve("zoneinfo"), zoneinfoOf(real));
         MachineCapture cap = MachineCapture.read(d);
         CaptureSysctls t = CaptureSysctls.of(cap);
         assertEquals(40000, t.minFreeKbytes());
@@ -263,5 +244,55 @@ class LikeBootTest {
         assertEquals(List.of(), c.like().differences(c));
         assertEquals(d, c.like().dir());
         assertEquals(196608, c.zone(0, ZoneType.NORMAL).managedPages());
+    }
+    /** The figures of /proc/zoneinfo that --like reads, for a simulated machine (pagesets listing its CPUs). */
+    static String zoneinfoOf(MachineImpl m) {
+        StringBuilder sb = new StringBuilder();
+        for (Zone z : m.zones()) {
+            sb.append("Node ").append(z.nid()).append(", zone ").append(String.format("%8s", z.name())).append('\n');
+            sb.append("        boost    ").append(z.watermarkBoost()).append('\n');
+            sb.append("        min      ").append(z.watermark(Watermark.MIN)).append('\n');
+            sb.append("        low      ").append(z.watermark(Watermark.LOW)).append('\n');
+            sb.append("        high     ").append(z.watermark(Watermark.HIGH)).append('\n');
+            sb.append("        promo    ").append(z.watermark(Watermark.PROMO)).append('\n');
+            sb.append("        spanned  ").append(z.spannedPages()).append('\n');
+            sb.append("        present  ").append(z.presentPages()).append('\n');
+            sb.append("        managed  ").append(z.managedPages()).append('\n');
+            sb.append("        protection: (");
+            for (int j = 0; j < ZoneType.MAX_NR_ZONES; j++) {
+                sb.append(j == 0 ? "" : ", ").append(z.lowmemReserve(j));
+            }
+            sb.append(")\n");
+            if (z.presentPages() > 0) {
+                sb.append("  pagesets\n");
+                for (int c = 0; c < m.config().cpus(); c++) {
+                    sb.append("    cpu: ").append(c).append('\n');
+                }
+                sb.append("  start_pfn:           ").append(z.startPfn()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"X86_64, 8G, 3, 2, 0", "X86_64, 12G, 4, 2, 512M", "X86_64, 12G, 6, 3, 0", "ARM64, 4G, 2, 2, 0", "X86_64, 1G, 1, 1, 0"})
+    void aSimulatedMachineBootedLikeItselfIsItself(Arch arch, String mem, int cpus, int nodes, String movable) throws IOException {
+        MachineImpl real = MachineImpl.boot(new MachineConfig(arch, MachineConfig.parseSize(mem), cpus, nodes,
+                movable.equals("0") ? 0 : MachineConfig.parseSize(movable)));
+        Path d = Files.createDirectories(tmp.resolve("self"));
+        Files.writeString(d.resolve("zoneinfo"), zoneinfoOf(real));
+        Files.writeString(d.resolve("uname.txt"), arch == Arch.ARM64 ? "Linux sim 6.18 aarch64 GNU/Linux\n" : "Linux sim 6.18 x86_64\n");
+        MachineCapture cap = MachineCapture.read(d);
+        assertEquals(nodes, cap.nodeCount());
+        assertEquals(cpus, cap.cpus());
+        MachineImpl like = MachineImpl.bootLike(cap, 0);
+        assertLike(cap, like);
+        assertEquals(real.totalreservePages(), like.totalreservePages());
+        assertEquals(real.totalramPages(), like.totalramPages());
+        assertEquals(arch, like.config().arch());
+        assertEquals(real.watermarks().tunables().minFreeKbytes() >> 2, like.watermarks().tunables().minFreeKbytes() >> 2);
+        for (int c = 0; c < cpus; c++) {
+            assertEquals(real.cpuToNode(c), like.cpuToNode(c));
+        }
     }
 }
