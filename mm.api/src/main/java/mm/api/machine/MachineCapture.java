@@ -231,15 +231,14 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
             read.add(sc.getFileName().toString());
             ratios = parseSysctls(sc.getFileName().toString(), readText(sc), sysctls);
         } else if (Files.isDirectory(dir.resolve("vm"))) {
-            StringBuilder sb = new StringBuilder();
             for (String name : List.of("min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor", "lowmem_reserve_ratio")) {
                 Path f = dir.resolve("vm").resolve(name);
                 if (Files.isRegularFile(f)) {
-                    sb.append(name).append('=').append(readText(f).strip()).append('\n');
+                    int[] r = parseSysctls("vm/" + name, name + "=" + readText(f).strip(), sysctls);
+                    ratios = r != null ? r : ratios;
                 }
             }
             read.add("vm/");
-            ratios = parseSysctls("vm/", sb.toString(), sysctls);
         }
 
         int cpus = 0;
@@ -547,7 +546,7 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
     private static int intValue(String file, int line, String name, String text, int least) {
         long v = number(file, line, name, text);
         if (v < least || v > Integer.MAX_VALUE) {
-            throw bad(file, line, name + " " + text + " is out of range");
+            throw bad(file, line, name + " " + text + " is out of range: accepted are " + least + " to " + Integer.MAX_VALUE);
         }
         return (int) v;
     }

@@ -295,4 +295,26 @@ class LikeBootTest {
             assertEquals(real.cpuToNode(c), like.cpuToNode(c));
         }
     }
+    @Test
+    void copiesOfProcSysVmAndCpuinfoAreReadToo() throws IOException {
+        Path d = dir("copied", "zoneinfo-like/proc_zoneinfo.txt");
+        Files.move(d.resolve("proc_zoneinfo.txt"), d.resolve("zoneinfo"));
+        Path vm = Files.createDirectories(d.resolve("vm"));
+        Files.writeString(vm.resolve("min_free_kbytes"), "67584\n");
+        Files.writeString(vm.resolve("watermark_scale_factor"), "10\n");
+        Files.writeString(vm.resolve("watermark_boost_factor"), "0\n");
+        Files.writeString(vm.resolve("lowmem_reserve_ratio"), "256\t256\t32\t0\t0\n");
+        Files.writeString(d.resolve("cpuinfo"), "processor\t: 0\nmodel name\t: x\n\nprocessor\t: 1\n\nprocessor\t: 2\n\n");
+        MachineCapture cap = MachineCapture.read(d);
+        assertEquals(List.of("zoneinfo", "vm/", "cpuinfo"), cap.files());
+        assertEquals(3, cap.cpus());
+        assertEquals(0, cap.watermarkBoostFactor());
+        MachineImpl m = MachineImpl.bootLike(cap, 0);
+        assertLike(cap, m);
+        assertEquals(0, m.watermarks().tunables().watermarkBoostFactor());
+        assertEquals(3, m.config().cpus());
+        Files.writeString(vm.resolve("watermark_scale_factor"), "0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MachineCapture.read(d));
+        assertEquals("vm/watermark_scale_factor:1: watermark_scale_factor 0 is out of range: accepted are 1 to 2147483647", e.getMessage());
+    }
 }
