@@ -520,8 +520,8 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
             switch (name) {
                 case "min_free_kbytes", "vm.min_free_kbytes" -> out[0] = intValue(file, ln, "min_free_kbytes", value, 0);
                 case "watermark_scale_factor", "vm.watermark_scale_factor" -> {
-                    out[1] = intValue(file, ln, "watermark_scale_factor", value, 1);
-                    if (out[1] > 3000) {
+                    out[1] = intValue(file, ln, "watermark_scale_factor", value, 0);
+                    if (out[1] < 1 || out[1] > 3000) {
                         throw bad(file, ln, "watermark_scale_factor " + out[1] + " is out of range: the kernel accepts 1 to 3000");
                     }
                 }

@@ -315,6 +315,6 @@ class LikeBootTest {
         assertEquals(3, m.config().cpus());
         Files.writeString(vm.resolve("watermark_scale_factor"), "0\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MachineCapture.read(d));
-        assertEquals("vm/watermark_scale_factor:1: watermark_scale_factor 0 is out of range: accepted are 1 to 2147483647", e.getMessage());
+        assertEquals("vm/watermark_scale_factor:1: watermark_scale_factor 0 is out of range: the kernel accepts 1 to 3000", e.getMessage());
     }
 }
