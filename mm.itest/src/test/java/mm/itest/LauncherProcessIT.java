@@ -246,7 +246,7 @@ class LauncherProcessIT {
     void likeARealMachinesZoneinfo(@TempDir Path dir) throws Exception {
         Path kernelData = ROOT.resolve("mm.testdata/src/main/resources/kernel-data");
         Path like = kernelData.resolve("zoneinfo-like");
-        Result r = mm("--like", like.toString(), "-c", "mm:machine; mm:zoneinfo; p = (mm:alloc 3); mm:free $p 3; mm:check");
+        Result r = mm("--like", like.toString(), "-c", "mm:machine; mm:zoneinfo; p = (mm:alloc 3); mm:free $p; mm:check");
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         assertTrue(r.out().contains("like        " + like + " (proc_zoneinfo.txt, proc_meminfo_head.txt, proc_sys_vm_sysctls.txt)"),
