@@ -571,16 +571,6 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
     }
 
     @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
-    @Override
     public String toString() {
         return "MachineCapture[" + describe() + ", " + zones.size() + " zones]";
     }

@@ -1,6 +1,7 @@
 package mm.hw.boot;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import mm.api.machine.ArchInfo;
 import mm.api.machine.Arch;
@@ -189,7 +190,7 @@ public final class BootSequence {
         int nodeCount = cap.nodeCount();
         long[] nodeStart = new long[nodeCount];
         long[] nodeEnd = new long[nodeCount];
-        java.util.Arrays.fill(nodeStart, Long.MAX_VALUE);
+        Arrays.fill(nodeStart, Long.MAX_VALUE);
         for (ZoneCapture z : cap.zones()) {
             if (z.present() > 0) {
                 nodeStart[z.nid()] = Math.min(nodeStart[z.nid()], z.startPfn());
