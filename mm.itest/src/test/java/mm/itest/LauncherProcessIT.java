@@ -230,4 +230,58 @@ class LauncherProcessIT {
         assertTrue(r.out().contains("node 1"), r.out());
         assertTrue(r.out().endsWith("ok\n"), r.out());
     }
+    /** The zone lines --like must reproduce: watermarks, sizes and protection, in file order. */
+    static List<String> zoneFigures(String zoneinfo) {
+        List<String> out = new ArrayList<>();
+        for (String line : zoneinfo.split("\n")) {
+            if (line.startsWith("Node ") || line.matches(" {8}(min|low|high|promo|spanned|present|managed) +\\d+")
+                    || line.startsWith("        protection: (") || line.startsWith("  start_pfn:")) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void likeARealMachinesZoneinfo(@TempDir Path dir) throws Exception {
+        Path kernelData = ROOT.resolve("mm.testdata/src/main/resources/kernel-data");
+        Path like = kernelData.resolve("zoneinfo-like");
+        Result r = mm("--like", like.toString(), "-c", "mm:machine; mm:zoneinfo; p = (mm:alloc 3); mm:free $p; mm:check");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("like        " + like + " (proc_zoneinfo.txt, proc_meminfo_head.txt, proc_sys_vm_sysctls.txt)"),
+                r.out());
+        assertTrue(r.out().contains("every zone's managed pages, watermarks (min/low/high/promo) and protection equal the capture's;"
+                + " totalreserve 29849 pages"), r.out());
+        List<String> real = zoneFigures(Files.readString(like.resolve("proc_zoneinfo.txt")));
+        assertEquals(5 * 9 + 3, real.size());
+        assertEquals(real, zoneFigures(r.out()));
+        assertTrue(r.out().endsWith("ok\n"), r.out());
+
+        // the other capture alone: no sysctl file, the sysctls are inferred
+        Files.copy(kernelData.resolve("proc/proc_zoneinfo.txt"), dir.resolve("proc_zoneinfo.txt"));
+        r = mm("--like", dir.toString(), "--cpus", "2", "-c", "mm:machine; mm:zoneinfo; mm:sysctl vm.min_free_kbytes");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("were inferred from its watermarks and protection"), r.out());
+        assertEquals(zoneFigures(Files.readString(kernelData.resolve("proc/proc_zoneinfo.txt"))), zoneFigures(r.out()));
+        assertTrue(r.out().endsWith("vm.min_free_kbytes = 67584\n"), r.out());
+    }
+
+    @Test
+    void likeMistakesGiveOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+        Path like = ROOT.resolve("mm.testdata/src/main/resources/kernel-data/zoneinfo-like");
+        Result r = mm("--like", dir.resolve("nope").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("mm: --like: no such directory: " + dir.resolve("nope") + "\nTry './mm --help' for the options.\n", r.err());
+        r = mm("--like", like.toString(), "--mem", "8G");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("mm: --like conflicts with --mem: "), r.err());
+        List<String> lines = Files.readAllLines(like.resolve("proc_zoneinfo.txt")).subList(0, 100);
+        Files.writeString(dir.resolve("proc_zoneinfo.txt"), String.join("\n", lines) + "\n");
+        r = mm("--like", dir.toString(), "-c", "mm:zoneinfo");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("mm: --like: proc_zoneinfo.txt:100: Node 0, zone DMA32 (line 99) has no 'min' line (truncated?)\n"),
+                r.err());
+    }
 }

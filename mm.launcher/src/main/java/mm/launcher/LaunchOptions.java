@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import mm.api.machine.Arch;
+import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
 
 /**
@@ -15,8 +16,11 @@ import mm.api.machine.MachineConfig;
  * @param scriptArgs arguments for the script ($1 .. $9)
  * @param help true for {@code --help}
  * @param slubDebug the {@code slub_debug=} boot option ({@code FZPU}, {@code FZ,kmalloc-64}), or null
+ * @param like the directory of a real machine's /proc files to boot a machine like ({@code --like DIR}), or null;
+ *     {@code machine} is then the shape it describes
  */
-record LaunchOptions(MachineConfig machine, String commands, Path script, List<String> scriptArgs, boolean help, String slubDebug) {
+record LaunchOptions(MachineConfig machine, String commands, Path script, List<String> scriptArgs, boolean help, String slubDebug,
+        Path like) {
 
     /** A command line that cannot be used; the message says what was wrong and what is accepted. */
     static final class UsageException extends Exception {
@@ -34,7 +38,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
 
     /**
      * Parses the arguments: {@code --mem SIZE}, {@code --cpus N}, {@code --nodes N},
-     * {@code --arch ARCH} (also as {@code --opt=value}), {@code -c COMMANDS}, {@code -h}/{@code --help},
+     * {@code --arch ARCH}, {@code --like DIR} (also as {@code --opt=value}), {@code -c COMMANDS}, {@code -h}/{@code --help},
      * then an optional script and its arguments.
      */
     static LaunchOptions parse(String[] args) throws UsageException {
@@ -44,6 +48,9 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
         List<String> scriptArgs = new ArrayList<>();
         boolean help = false;
         String slubDebug = null;
+        Path like = null;
+        List<String> shape = new ArrayList<>();
+        boolean cpusGiven = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (script != null) {
@@ -58,7 +65,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
-                case "--mem", "--cpus", "--nodes", "--arch", "--slub_debug", "-c" -> {
+                case "--mem", "--cpus", "--nodes", "--arch", "--slub_debug", "--like", "-c" -> {
                     String value = inline;
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -66,7 +73,12 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
                         }
                         value = args[++i];
                     }
-                    if (name.equals("--slub_debug")) {
+                    if (name.equals("--like")) {
+                        if (like != null) {
+                            throw new UsageException("--like was given twice: a machine is shaped like one directory");
+                        }
+                        like = Path.of(value);
+                    } else if (name.equals("--slub_debug")) {
                         slubDebug = checkSlubDebug(value);
                     } else if (name.equals("-c")) {
                         if (commands != null) {
@@ -75,11 +87,16 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
                         commands = value;
                     } else {
                         machine = apply(machine, name, value);
+                        if (name.equals("--cpus")) {
+                            cpusGiven = true;
+                        } else if (!shape.contains(name)) {
+                            shape.add(name);
+                        }
                     }
                 }
                 default -> {
                     if (arg.startsWith("-") && arg.length() > 1) {
-                        throw new UsageException("unknown option '" + arg + "': accepted are --mem, --cpus, --nodes, --arch, --slub_debug, -c, --help");
+                        throw new UsageException("unknown option '" + arg + "': accepted are --mem, --cpus, --nodes, --arch, --like, --slub_debug, -c, --help");
                     }
                     script = Path.of(arg);
                 }
@@ -88,7 +105,28 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
         if (commands != null && script != null) {
             throw new UsageException("give either -c COMMANDS or a script, not both");
         }
-        return new LaunchOptions(machine, commands, script, List.copyOf(scriptArgs), help, slubDebug);
+        if (like != null && !help) {
+            if (!shape.isEmpty()) {
+                throw new UsageException("--like conflicts with " + String.join(" and ", shape) + ": the machine's RAM, nodes and"
+                        + " architecture come from " + like + " (only --cpus may be given with --like)");
+            }
+            machine = likeMachine(like, cpusGiven ? machine.cpus() : 0);
+        }
+        return new LaunchOptions(machine, commands, script, List.copyOf(scriptArgs), help, slubDebug, like);
+    }
+
+    /**
+     * Reads the directory now, so that a missing or malformed file is a usage error of one line
+     * before anything starts; the machine bundle reads it again when it boots.
+     */
+    private static MachineConfig likeMachine(Path dir, int cpus) throws UsageException {
+        try {
+            MachineCapture cap = MachineCapture.read(dir);
+            cap.sysctls();
+            return cap.config(cap.cpusOr(cpus));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--like: " + e.getMessage());
+        }
     }
 
     private static String example(String option) {
@@ -98,6 +136,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
             case "--nodes" -> "--nodes 2";
             case "--arch" -> "--arch arm64";
             case "--slub_debug" -> "--slub_debug FZPU or --slub_debug=FZ,kmalloc-64";
+            case "--like" -> "--like DIR (a directory with a copy of /proc/zoneinfo)";
             default -> "-c 'mm:meminfo'";
         };
     }

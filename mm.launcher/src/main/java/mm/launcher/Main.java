@@ -72,7 +72,8 @@ public final class Main {
         }
         Platform platform;
         try {
-            platform = Platform.start(bundles, opts.machine(), opts.interactive(), dir("mm.state"), dir("mm.load"), opts.slubDebug());
+            platform = Platform.start(bundles, opts.machine(), opts.interactive(), dir("mm.state"), dir("mm.load"), opts.slubDebug(),
+                    opts.like());
         } catch (Exception e) {
             err.println("mm: the platform did not start: " + e.getMessage());
             return EXIT_STARTUP;

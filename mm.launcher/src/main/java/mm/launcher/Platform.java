@@ -64,6 +64,15 @@ final class Platform implements AutoCloseable {
     /** As above, with the {@code slub_debug=} boot option (framework property {@code mm.slub_debug}), or null. */
     static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug)
             throws BundleException, IOException {
+        return start(bundleDir, machine, interactive, state, load, slubDebug, null);
+    }
+
+    /**
+     * As above, booting a machine shaped like the real one whose /proc files {@code like} holds
+     * (framework property {@code mm.like}; {@code machine} then only gives the CPU count), or null.
+     */
+    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug,
+            Path like) throws BundleException, IOException {
         Path storage = Files.createTempDirectory("mm-felix-");
         Map<String, String> props = new HashMap<>();
         if (state != null) {
@@ -92,6 +101,9 @@ final class Platform implements AutoCloseable {
             props.put("mm.slub_debug", slubDebug);
         }
         props.put("mm.nodes", Integer.toString(machine.nodes()));
+        if (like != null) {
+            props.put("mm.like", like.toAbsolutePath().normalize().toString());
+        }
         // the JLine shell runs a session only when interactive; scripts run through the console's runner
         props.put("gosh.args", interactive ? "" : "--nointeractive");
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();

@@ -27,6 +27,16 @@ public interface Machine {
     /** The configuration the machine booted with. */
     MachineConfig config();
 
+    /**
+     * The real machine this one was shaped like ({@code ./mm --like DIR}): its nodes, zones, managed
+     * pages and vm sysctls; null for a machine of the usual shape.
+     *
+     * @since 1.2
+     */
+    default MachineCapture like() {
+        return null;
+    }
+
     /** The nodes, by id. */
     List<Node> nodes();
 

@@ -1,7 +1,9 @@
 package mm.console.proc;
 
+import java.util.List;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
+import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.Node;
 import mm.api.machine.Zone;
@@ -26,6 +28,24 @@ public final class MachineFormatter {
         }
         long managed = m.totalramPages();
         sb.append(String.format("%-11s %s%n", "machine", c.summary()));
+        MachineCapture like = m.like();
+        if (like != null) {
+            sb.append(String.format("%-11s %s%n", "like", like.describe()));
+            boolean allGiven = like.minFreeKbytes() >= 0 && like.watermarkScaleFactor() >= 0 && like.watermarkBoostFactor() >= 0
+                    && like.lowmemReserveRatio() != null;
+            sb.append(String.format("%-11s %s%n", "", allGiven ? "vm sysctls as the capture gives them"
+                    : "vm sysctls the capture does not give were inferred from its watermarks and protection (mm:sysctl shows them)"));
+            List<String> diff = like.differences(m);
+            sb.append(String.format("%-11s %s%n", "", diff.isEmpty()
+                    ? "every zone's managed pages, watermarks (min/low/high/promo) and protection equal the capture's; totalreserve "
+                            + m.totalreservePages() + " pages"
+                    : diff.size() + " differences from the capture, the first: " + diff.get(0)));
+            if (like.memTotalKb() >= 0 && like.memTotalKb() != m.totalramPages() << (Machine.PAGE_SHIFT - 10)) {
+                sb.append(String.format("%-11s MemTotal there %d kB, here %d kB: the zones' managed pages (the real kernel was "
+                        + "still initialising memory, or counts it elsewhere)%n", "", like.memTotalKb(),
+                        m.totalramPages() << (Machine.PAGE_SHIFT - 10)));
+            }
+        }
         sb.append(String.format("%-11s %d KiB pages, pageblock order %d (%d pages), orders 0 to %d%n", "pages",
                 Machine.PAGE_SIZE >> 10, Machine.PAGEBLOCK_ORDER, Machine.PAGEBLOCK_NR_PAGES, FrameAllocator.MAX_PAGE_ORDER));
         sb.append(String.format("%-11s %d pages present, %d managed (MemTotal %d kB), %d reserved at boot%n", "memory",

@@ -1,10 +1,14 @@
 package mm.hw.boot;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import mm.api.machine.ArchInfo;
 import mm.api.machine.Arch;
 import mm.api.machine.IomemResource;
+import mm.api.machine.CaptureSysctls;
+import mm.api.machine.MachineCapture;
+import mm.api.machine.MachineCapture.ZoneCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.MemblockRegion;
 import mm.api.machine.MigrateType;
@@ -116,6 +120,149 @@ public final class BootSequence {
         ZoneWatermarks wm = new ZoneWatermarks(nodes, cfg.cpus(), new VmTunables());
         wm.initPerZoneWmarkMin();
         return new Booted(cfg, mb, memMap, List.copyOf(nodes), layout.iomem(), layout.archInfo(percpuBytes >> 10), wm,
+                cpuToNode);
+    }
+
+    /**
+     * Boots a machine shaped like a real one ({@code ./mm --like DIR}): the capture's nodes, and in
+     * each its zones with the same start pfn, spanned and present pages; RAM is laid out so that
+     * each zone holds exactly its present pages (a zone with holes gets its RAM from its start and
+     * its last page, the hole between), and the difference between present and managed pages is
+     * reserved at the top of each zone's RAM, as the firmware's and the kernel's own reservations
+     * (memmap, per-CPU areas, the kernel image) are on the real machine. Then the vm sysctls are set
+     * ({@link CaptureSysctls}: the capture's, or inferred from its figures) before the watermarks and
+     * lowmem reserves are computed, so both equal the capture's.
+     *
+     * @param cfg the configuration to report ({@link MachineCapture#config}); its CPU count is used
+     */
+    public static Booted bootLike(MachineCapture cap, MachineConfig cfg) {
+        CaptureSysctls tunables = cap.sysctls();
+        long section = 1L << (SECTION_SIZE_BITS - 12);
+        long firstPfn = Long.MAX_VALUE;
+        long endPfn = 0;
+        for (ZoneCapture z : cap.zones()) {
+            if (z.present() > 0) {
+                firstPfn = Math.min(firstPfn, z.startPfn());
+                endPfn = Math.max(endPfn, z.startPfn() + z.spanned());
+            }
+        }
+        if (endPfn == 0) {
+            throw new IllegalArgumentException(cap.dir() + ": no zone has present pages");
+        }
+        firstPfn = firstPfn / section * section;
+
+        // RAM of each populated zone {startPfn, endPfn}, and what to reserve in it
+        MemblockAllocator mb = new MemblockAllocator();
+        List<long[]> ram = new ArrayList<>();
+        List<long[]> reserve = new ArrayList<>();
+        for (ZoneCapture z : cap.zones()) {
+            if (z.present() == 0) {
+                continue;
+            }
+            long start = z.startPfn();
+            long end = start + z.spanned();
+            List<long[]> zoneRam = new ArrayList<>();
+            if (z.present() == z.spanned()) {
+                zoneRam.add(new long[] {start, end});
+            } else {
+                if (z.present() > 1) {
+                    zoneRam.add(new long[] {start, start + z.present() - 1});
+                }
+                zoneRam.add(new long[] {end - 1, end});
+            }
+            long toReserve = z.present() - z.managed();
+            for (int i = zoneRam.size() - 1; i >= 0 && toReserve > 0; i--) {
+                long[] r = zoneRam.get(i);
+                long n = Math.min(toReserve, r[1] - r[0]);
+                reserve.add(new long[] {r[1] - n, r[1]});
+                toReserve -= n;
+            }
+            ram.addAll(zoneRam);
+        }
+        for (long[] r : ram) {
+            mb.memblockAdd(r[0] << 12, (r[1] - r[0]) << 12);
+        }
+        for (long[] r : reserve) {
+            mb.memblockReserve(r[0] << 12, (r[1] - r[0]) << 12);
+        }
+        mb.setCurrentLimit(mb.endOfDram());
+        mb.allowResize();
+        int nodeCount = cap.nodeCount();
+        long[] nodeStart = new long[nodeCount];
+        long[] nodeEnd = new long[nodeCount];
+        Arrays.fill(nodeStart, Long.MAX_VALUE);
+        for (ZoneCapture z : cap.zones()) {
+            if (z.present() > 0) {
+                nodeStart[z.nid()] = Math.min(nodeStart[z.nid()], z.startPfn());
+                nodeEnd[z.nid()] = Math.max(nodeEnd[z.nid()], z.startPfn() + z.spanned());
+            }
+        }
+        for (int nid = 0; nid < nodeCount; nid++) {
+            if (nodeEnd[nid] == 0) {
+                throw new IllegalArgumentException(cap.dir() + ": node " + nid + " has no present pages (a memoryless node)");
+            }
+            mb.memblockSetNode(nodeStart[nid] << 12, (nodeEnd[nid] - nodeStart[nid]) << 12, false, nid);
+        }
+
+        MemMap memMap = new MemMap(firstPfn, endPfn);
+        for (MemblockRegion r : mb.memory()) {
+            for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
+                memMap.markSectionPresent(Math.max(firstPfn, s << (SECTION_SIZE_BITS - 12)));
+            }
+        }
+        int cpus = cfg.cpus();
+        int[] cpuToNode = new int[cpus];
+        for (int c = 0; c < cpus; c++) {
+            cpuToNode[c] = (int) ((long) c * nodeCount / cpus);
+        }
+        List<NodeImpl> nodes = new ArrayList<>();
+        for (int nid = 0; nid < nodeCount; nid++) {
+            List<Integer> nodeCpus = new ArrayList<>();
+            for (int c = 0; c < cpus; c++) {
+                if (cpuToNode[c] == nid) {
+                    nodeCpus.add(c);
+                }
+            }
+            NodeImpl node = new NodeImpl(nid, nodeCpus.stream().mapToInt(Integer::intValue).toArray());
+            long nodePresent = 0;
+            for (ZoneImpl z : node.zoneImpls()) {
+                z.initCpus(cpus);
+                ZoneCapture c = cap.zone(nid, z.type());
+                if (c != null && c.present() > 0) {
+                    long present = presentPages(mb, nid, c.startPfn(), c.startPfn() + c.spanned());
+                    z.setSpan(c.startPfn(), c.spanned(), present);
+                    nodePresent += present;
+                }
+            }
+            node.setSpan(nodeStart[nid], nodeEnd[nid] - nodeStart[nid], nodePresent);
+            nodes.add(node);
+        }
+        memmapInit(mb, memMap, nodes);
+        memblockFreeAll(mb, memMap, nodes);
+        for (NodeImpl n : nodes) {
+            for (ZoneImpl z : n.zoneImpls()) {
+                ZoneCapture c = cap.zone(n.id(), z.type());
+                long want = c == null ? 0 : c.managed();
+                if (z.managedPages() != want) {
+                    throw new IllegalStateException("boot like " + cap.dir() + ": " + z + " manages " + z.managedPages()
+                            + " pages, the capture " + want);
+                }
+            }
+        }
+
+        ZoneWatermarks wm = new ZoneWatermarks(nodes, cpus, new VmTunables());
+        wm.initPerZoneWmarkMin();
+        wm.applyTunables(tunables.minFreeKbytes(), tunables.watermarkScaleFactor(), tunables.watermarkBoostFactor(),
+                tunables.lowmemReserveRatio());
+
+        List<IomemResource> iomem = new ArrayList<>();
+        for (MemblockRegion r : mb.memory()) {
+            iomem.add(new IomemResource(r.base(), r.end() - 1, "System RAM"));
+        }
+        boolean x86 = cfg.arch() == Arch.X86_64;
+        ArchLayout layout = new ArchLayout(firstPfn, ram.stream().map(r -> new long[] {r[0] << 12, r[1] << 12}).toList(),
+                List.of(), iomem, new long[] {0, 0}, x86 ? (32L << 30) - 1 : 135288315904L, x86);
+        return new Booted(cfg, mb, memMap, List.copyOf(nodes), iomem, layout.archInfo(cpus * PCPU_UNIT_SIZE >> 10), wm,
                 cpuToNode);
     }
 

@@ -1,5 +1,6 @@
 package mm.hw.machine;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import mm.api.machine.Arch;
@@ -7,6 +8,7 @@ import mm.api.machine.ArchInfo;
 import mm.api.machine.FrameTable;
 import mm.api.machine.IomemResource;
 import mm.api.machine.Machine;
+import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.Memblock;
 import mm.api.machine.Node;
@@ -26,6 +28,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Its shape comes from the configuration {@code mm.machine}, else from the framework properties
  * {@code mm.arch}, {@code mm.mem}, {@code mm.cpus} and {@code mm.nodes} (which {@code ./mm} sets
  * from its options), else from {@link MachineConfig#DEFAULT}. A new configuration reboots it.
+ * With the framework property {@code mm.like} ({@code ./mm --like DIR}) the machine is
+ * shaped like the real one whose /proc files the directory holds ({@link MachineCapture}); only
+ * the CPU count may then be given as well.
  */
 @Component(service = {Machine.class, WatermarkControl.class}, configurationPid = MachineComponent.PID, immediate = true)
 @Designate(ocd = MachineComponent.Config.class)
@@ -33,6 +38,8 @@ public class MachineComponent implements Machine, WatermarkControl {
 
     /** The configuration PID. */
     public static final String PID = "mm.machine";
+    /** The framework property naming the directory of a real machine's /proc files to boot like ({@code ./mm --like DIR}). */
+    public static final String PROP_LIKE = "mm.like";
 
     /** The machine's shape; empty values fall back to framework properties, then to the defaults. */
     @ObjectClassDefinition(name = "mm-platform machine", description = "The shape of the simulated machine")
@@ -54,7 +61,18 @@ public class MachineComponent implements Machine, WatermarkControl {
 
     @Activate
     void activate(Config config, BundleContext context) {
-        machine = MachineImpl.boot(configFrom(config, context::getProperty));
+        String like = pick(null, context.getProperty(PROP_LIKE));
+        if (like != null) {
+            String cpus = pick(config.cpus() == 0 ? "" : Integer.toString(config.cpus()), context.getProperty("mm.cpus"));
+            machine = MachineImpl.bootLike(MachineCapture.read(Path.of(like)), cpus == null ? 0 : parseCount("CPU count", cpus));
+        } else {
+            machine = MachineImpl.boot(configFrom(config, context::getProperty));
+        }
+    }
+
+    @Override
+    public MachineCapture like() {
+        return machine.like();
     }
 
     /** Resolves the machine's shape: configuration, then framework properties, then defaults. */

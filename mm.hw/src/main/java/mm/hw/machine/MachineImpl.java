@@ -7,6 +7,7 @@ import mm.api.machine.ArchInfo;
 import mm.api.machine.FrameTable;
 import mm.api.machine.IomemResource;
 import mm.api.machine.Machine;
+import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.Memblock;
 import mm.api.machine.Node;
@@ -23,6 +24,7 @@ import mm.hw.zone.ZoneWatermarks;
 public final class MachineImpl implements Machine {
 
     private final BootSequence.Booted booted;
+    private final MachineCapture like;
     private final List<Node> nodes;
     private final List<Zone> zones;
     private final Zone[][] zoneTable;
@@ -35,8 +37,9 @@ public final class MachineImpl implements Machine {
     private record CpuOfThread(Thread thread, int[] cpu) {
     }
 
-    private MachineImpl(BootSequence.Booted booted) {
+    private MachineImpl(BootSequence.Booted booted, MachineCapture like) {
         this.booted = booted;
+        this.like = like;
         this.nodes = List.copyOf(booted.nodes());
         List<Zone> all = new ArrayList<>();
         zoneTable = new Zone[nodes.size()][];
@@ -54,7 +57,23 @@ public final class MachineImpl implements Machine {
 
     /** Boots a machine of this shape. */
     public static MachineImpl boot(MachineConfig config) {
-        return new MachineImpl(BootSequence.boot(config));
+        return new MachineImpl(BootSequence.boot(config), null);
+    }
+
+    /**
+     * Boots a machine shaped like a real one ({@code ./mm --like DIR}).
+     *
+     * @param cpus the CPU count, 0 for the capture's (else the default machine's)
+     * @throws IllegalArgumentException when the capture describes a machine the simulator cannot be
+     */
+    public static MachineImpl bootLike(MachineCapture capture, int cpus) {
+        MachineConfig cfg = capture.config(capture.cpusOr(cpus));
+        return new MachineImpl(BootSequence.bootLike(capture, cfg), capture);
+    }
+
+    @Override
+    public MachineCapture like() {
+        return like;
     }
 
     /**
