@@ -98,6 +98,9 @@ public class ConsoleIT {
         assertEquals(before, meminfo(run("mm:meminfo")).get("MemFree").longValue());
         run("p = (mm:alloc 0 GFP_ATOMIC+__GFP_ZERO)");
         run("mm:free $p");
+        // with its order said again, as in ./mm --help's example
+        run("p = (mm:alloc 2)");
+        run("mm:free $p 2");
         assertEquals("ok", run("mm:check"));
     }
 

@@ -64,11 +64,11 @@ public class FrameCommands extends AllocatorCommands {
         release(allocation.pfn(), allocation.order());
     }
 
-    @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages)")
+    @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages); PFN may be what mm:alloc returned")
     public void free(
-            @Descriptor("first page frame number, hex (0x100000) or decimal") String pfn,
+            @Descriptor("first page frame number, hex (0x100000) or decimal, or $p after p = (mm:alloc 3)") Object pfn,
             @Descriptor("the order it was allocated with, 0 to 10") String order) {
-        release(Args.pfn(pfn), Args.order(order));
+        release(pfn instanceof Allocation a ? a.pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
     }
 
     @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")
