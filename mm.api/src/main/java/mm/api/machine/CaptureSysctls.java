@@ -130,7 +130,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
                 lowmem += z.managed();
             }
         }
-        long kb = intSqrt(lowmem * 4 * 16);
+        long kb = KernelMath.intSqrt(lowmem * 4 * 16);
         return Math.max(128, Math.min(kb, 262144));
     }
 
@@ -157,7 +157,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
         long lowmem = lowmemPages(cap);
         for (ZoneCapture z : cap.zones()) {
             long tmp = lowmem == 0 ? 0 : pagesMin * z.managed() / lowmem;
-            long delta = Math.max(tmp >> 2, multFrac(z.managed(), factor, 10000));
+            long delta = Math.max(tmp >> 2, KernelMath.multFrac(z.managed(), factor, 10000));
             if (z.low() - z.min() != delta || z.high() - z.low() != delta) {
                 return false;
             }
@@ -225,22 +225,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
                 + "'s protection does not follow from any vm.lowmem_reserve_ratio (give it in proc_sys_vm_sysctls.txt)");
     }
 
-    /** {@code mult_frac(x, n, d)}. */
-    static long multFrac(long x, long n, long d) {
-        return x / d * n + x % d * n / d;
-    }
 
-    /** {@code int_sqrt}. */
-    static long intSqrt(long x) {
-        long r = (long) Math.sqrt((double) x);
-        while (r > 0 && r > x / r) {
-            r--;
-        }
-        while (r + 1 <= x / (r + 1)) {
-            r++;
-        }
-        return r;
-    }
 
     /** One line: the values, and which were inferred. */
     public String describe() {

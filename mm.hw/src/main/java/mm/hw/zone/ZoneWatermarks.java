@@ -1,5 +1,6 @@
 package mm.hw.zone;
 
+import mm.api.machine.KernelMath;
 import java.util.List;
 import mm.api.machine.Watermark;
 import mm.api.machine.ZoneType;
@@ -86,31 +87,13 @@ public final class ZoneWatermarks {
      */
     void calculateMinFreeKbytes() {
         long lowmemKbytes = nrFreeBufferPages() * (4096 >> 10);
-        int newMin = (int) intSqrt(lowmemKbytes * 16);
+        int newMin = (int) KernelMath.intSqrt(lowmemKbytes * 16);
         if (newMin > tunables.userMinFreeKbytes) {
             tunables.minFreeKbytes = (int) Math.max(128, Math.min(newMin, 262144));
         }
     }
 
-    /** {@code int_sqrt}: the integer square root, rounded down. */
-    static long intSqrt(long x) {
-        long r = (long) Math.sqrt((double) x);
-        // squares would overflow near Long.MAX_VALUE; compare by division instead
-        while (r > 0 && r > x / r) {
-            r--;
-        }
-        while (r + 1 <= x / (r + 1)) {
-            r++;
-        }
-        return r;
-    }
 
-    /** {@code mult_frac(x, n, d)}: x * n / d without overflow, as the kernel's macro does it. */
-    static long multFrac(long x, long n, long d) {
-        long q = x / d;
-        long r = x % d;
-        return q * n + r * n / d;
-    }
 
     /**
      * {@code setup_per_zone_wmarks}: {@code __setup_per_zone_wmarks} then, for every zone,
@@ -137,7 +120,7 @@ public final class ZoneWatermarks {
                 } else {
                     z.setRawWatermark(Watermark.MIN, tmp);
                 }
-                tmp = Math.max(tmp >> 2, multFrac(managed, tunables.watermarkScaleFactor, 10000));
+                tmp = Math.max(tmp >> 2, KernelMath.multFrac(managed, tunables.watermarkScaleFactor, 10000));
                 z.setWatermarkBoost(0);
                 z.setRawWatermark(Watermark.LOW, z.rawWatermark(Watermark.MIN) + tmp);
                 z.setRawWatermark(Watermark.HIGH, z.rawWatermark(Watermark.LOW) + tmp);

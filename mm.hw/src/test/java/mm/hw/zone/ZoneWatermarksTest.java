@@ -226,7 +226,7 @@ class ZoneWatermarksTest {
         long lowmemKbytes = 4 * wm.nrFreeBufferPages();
         assertTrue(lowmemKbytes < 4 * 4 * PAGES_PER_GIB);
         wm.initPerZoneWmarkMin();
-        assertEquals(ZoneWatermarks.intSqrt(lowmemKbytes * 16), wm.tunables().minFreeKbytes(),
+        assertEquals(mm.api.machine.KernelMath.intSqrt(lowmemKbytes * 16), wm.tunables().minFreeKbytes(),
                 "computed from the pages above the high watermarks at the time");
         assertTrue(wm.tunables().minFreeKbytes() > 1000);
         assertTrue(wm.tunables().minFreeKbytes() < 8192);
@@ -234,13 +234,13 @@ class ZoneWatermarksTest {
 
     @Test
     void intSqrtAndMultFrac() {
-        assertEquals(0, ZoneWatermarks.intSqrt(0));
-        assertEquals(4095, ZoneWatermarks.intSqrt(4096L * 4096 - 1));
-        assertEquals(4096, ZoneWatermarks.intSqrt(4096L * 4096));
-        assertEquals(3037000499L, ZoneWatermarks.intSqrt(Long.MAX_VALUE));
+        assertEquals(0, mm.api.machine.KernelMath.intSqrt(0));
+        assertEquals(4095, mm.api.machine.KernelMath.intSqrt(4096L * 4096 - 1));
+        assertEquals(4096, mm.api.machine.KernelMath.intSqrt(4096L * 4096));
+        assertEquals(3037000499L, mm.api.machine.KernelMath.intSqrt(Long.MAX_VALUE));
         // mult_frac(772497, 10, 10000) = 772
-        assertEquals(772, ZoneWatermarks.multFrac(772497, 10, 10000));
-        assertEquals(231749, ZoneWatermarks.multFrac(772497, 3000, 10000));
+        assertEquals(772, mm.api.machine.KernelMath.multFrac(772497, 10, 10000));
+        assertEquals(231749, mm.api.machine.KernelMath.multFrac(772497, 3000, 10000));
     }
 
     @Test
@@ -402,7 +402,7 @@ class ZoneWatermarksTest {
         long[] protectionBefore = protection(dma32);
         long reserveBefore = f.wm().totalreservePages();
         f.wm().writeWatermarkScaleFactor(3000);
-        long delta = ZoneWatermarks.multFrac(772497, 3000, 10000);
+        long delta = mm.api.machine.KernelMath.multFrac(772497, 3000, 10000);
         assertEquals(min, dma32.watermark(Watermark.MIN), "min does not depend on the scale factor");
         assertEquals(min + delta, dma32.watermark(Watermark.LOW));
         assertEquals(min + 2 * delta, dma32.watermark(Watermark.HIGH));
@@ -456,7 +456,7 @@ class ZoneWatermarksTest {
     void boostWatermarkIsCappedAtTheFactorOfTheHighWatermark() {
         Fixture f = likeCapture();
         ZoneImpl dma32 = f.zone(ZoneType.DMA32);
-        long maxBoost = ZoneWatermarks.multFrac(dma32.rawWatermark(Watermark.HIGH), 15000, 10000);
+        long maxBoost = mm.api.machine.KernelMath.multFrac(dma32.rawWatermark(Watermark.HIGH), 15000, 10000);
         for (int i = 0; i < 1000; i++) {
             dma32.boostWatermark();
         }
