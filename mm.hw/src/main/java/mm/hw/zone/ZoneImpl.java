@@ -128,7 +128,7 @@ public final class ZoneImpl implements Zone {
         if ((long) pageblock * 4 > managedPages) {
             return false;
         }
-        long maxBoost = ZoneWatermarks.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
+        long maxBoost = mm.api.machine.KernelMath.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
         if (maxBoost == 0) {
             return false;
         }
