@@ -1,6 +1,7 @@
 package mm.slab;
 
 import mm.core.slab.Slab;
+import mm.core.slab.SlabList;
 
 /**
  * Allocation (mm/slab.c): {@code ____cache_alloc} pops the CPU's array cache; when it is empty,

@@ -1,6 +1,7 @@
 package mm.slab;
 
 import mm.core.slab.Slab;
+import mm.core.slab.SlabList;
 
 /**
  * A node's part of a cache ({@code struct kmem_cache_node}, {@code struct kmem_list3} before
@@ -77,63 +78,6 @@ final class KmemCacheNode {
             full.addHead(s);
         } else {
             partial.addHead(s);
-        }
-    }
-
-    /** A doubly linked slab list ({@code struct list_head}), with its length. Links are the slabs' own. */
-    static final class SlabList {
-        final int id;
-        Slab head;
-        Slab tail;
-        long count;
-
-        SlabList(int id) {
-            this.id = id;
-        }
-
-        /** {@code list_add}. */
-        void addHead(Slab s) {
-            s.list = id;
-            s.prev = null;
-            s.nextSlab = head;
-            if (head != null) {
-                head.prev = s;
-            } else {
-                tail = s;
-            }
-            head = s;
-            count++;
-        }
-
-        /** {@code list_add_tail}. */
-        void addTail(Slab s) {
-            s.list = id;
-            s.nextSlab = null;
-            s.prev = tail;
-            if (tail != null) {
-                tail.nextSlab = s;
-            } else {
-                head = s;
-            }
-            tail = s;
-            count++;
-        }
-
-        /** {@code list_del}. */
-        void remove(Slab s) {
-            if (s.prev != null) {
-                s.prev.nextSlab = s.nextSlab;
-            } else {
-                head = s.nextSlab;
-            }
-            if (s.nextSlab != null) {
-                s.nextSlab.prev = s.prev;
-            } else {
-                tail = s.prev;
-            }
-            s.prev = s.nextSlab = null;
-            s.list = NONE;
-            count--;
         }
     }
 }

@@ -111,10 +111,7 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     /** A new {@code slab_debug} (else the boot's {@code slub_debug}) applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        String option = config.slab_debug().trim().isEmpty() && bootDebug != null ? bootDebug.trim() : config.slab_debug().trim();
-        String[] parts = option.isEmpty() ? new String[0] : option.split(",");
-        long flags = parts.length == 0 ? 0 : SlabFlags.parseSlubDebug(parts[0]);
-        setSlubDebug(flags, parts.length > 1 ? Arrays.asList(parts).subList(1, parts.length) : List.of());
+        setSlubDebug(config.slab_debug().isBlank() ? bootDebug : config.slab_debug());
     }
 
     /** The active frame allocator, rebound by DS when it is swapped. */

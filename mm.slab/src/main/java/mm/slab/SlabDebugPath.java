@@ -2,6 +2,7 @@ package mm.slab;
 
 import java.util.List;
 import mm.core.slab.Slab;
+import mm.core.slab.SlabList;
 import mm.core.slab.SlabDebug;
 
 /**

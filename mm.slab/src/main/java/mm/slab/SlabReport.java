@@ -9,6 +9,7 @@ import java.util.Set;
 import mm.api.slab.SlabFlags;
 import mm.core.slab.DirectMap;
 import mm.core.slab.Slab;
+import mm.core.slab.SlabList;
 import mm.core.slab.SlabGeometry;
 
 /** What {@code mm:slab} shows of a SLAB cache, and the invariants {@code mm:check} proves. */
@@ -40,7 +41,7 @@ final class SlabReport {
                         n.totalObjects,
                         n.freeObjects, n.freeLimit, n.colourNext,
                         n.shared == null ? "" : String.format(", shared array %d/%d", n.shared.avail, n.shared.limit)));
-                for (KmemCacheNode.SlabList l : new KmemCacheNode.SlabList[] {n.partial, n.full, n.free}) {
+                for (SlabList l : new SlabList[] {n.partial, n.full, n.free}) {
                     if (l.head != null) {
                         out.add("  " + LIST_NAMES[l.id] + ":" + slabList(l.head));
                     }
@@ -158,7 +159,7 @@ final class SlabReport {
         for (int nid = 0; nid < nodes; nid++) {
             KmemCacheNode n = c.node[nid];
             long listed = 0;
-            for (KmemCacheNode.SlabList l : new KmemCacheNode.SlabList[] {n.partial, n.full, n.free}) {
+            for (SlabList l : new SlabList[] {n.partial, n.full, n.free}) {
                 long walked = 0;
                 for (Slab s = l.head; s != null && walked <= l.count; s = s.nextSlab) {
                     walked++;

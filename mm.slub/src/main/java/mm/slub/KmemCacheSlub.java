@@ -62,7 +62,7 @@ final class KmemCacheSlub extends SlabCache {
         long n = 0;
         for (KmemCacheNode kn : node) {
             synchronized (kn) {
-                for (var s = kn.head; s != null; s = s.nextSlab) {
+                for (var s = kn.partial.head; s != null; s = s.nextSlab) {
                     synchronized (s) {
                         n += s.objects - s.inuse;
                     }

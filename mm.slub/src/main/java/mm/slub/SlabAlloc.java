@@ -122,13 +122,13 @@ final class SlabAlloc {
 
     /** {@code get_partial_node}. */
     private Slab getPartialNode(KmemCacheSlub s, KmemCacheNode n, int cpu, KmemCacheCpu c) {
-        if (n.head == null) {
+        if (n.partial.head == null) {
             return null;
         }
         Slab partial = null;
         int partialSlabs = 0;
         synchronized (n) {
-            Slab slab = n.head;
+            Slab slab = n.partial.head;
             while (slab != null) {
                 Slab next = slab.nextSlab;
                 n.removePartial(slab);

@@ -65,7 +65,7 @@ final class SlabFlush {
                 hasFree = slab.freelist >= 0;
             }
             slab.list = KmemCacheNode.NONE;
-            if (inuse == 0 && n.nrPartial >= s.geometry().minPartial()) {
+            if (inuse == 0 && n.partial.count >= s.geometry().minPartial()) {
                 n.nrSlabs--;
                 n.totalObjects -= slab.objects;
                 discard = true;
@@ -90,7 +90,7 @@ final class SlabFlush {
             List<Slab> empty = new ArrayList<>();
             List<Slab> keep = new ArrayList<>();
             synchronized (n) {
-                for (Slab slab = n.head; slab != null; ) {
+                for (Slab slab = n.partial.head; slab != null; ) {
                     Slab next = slab.nextSlab;
                     n.removePartial(slab);
                     (slab.inuse == 0 ? empty : keep).add(slab);

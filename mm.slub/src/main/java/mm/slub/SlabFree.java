@@ -72,7 +72,7 @@ final class SlabFree {
                 if (prior >= 0 && !onNodePartial) {
                     return; // partially empty on some CPU's partial list: not the node's business
                 }
-                if (inuse == 0 && n.nrPartial >= s.geometry().minPartial()) {
+                if (inuse == 0 && n.partial.count >= s.geometry().minPartial()) {
                     if (prior >= 0) {
                         n.removePartial(slab);
                         s.stat(cpu, SlubStat.FREE_REMOVE_PARTIAL);
@@ -147,7 +147,7 @@ final class SlabFree {
                 synchronized (slab) {
                     inuse = slab.inuse;
                 }
-                if (inuse == 0 && n.nrPartial >= s.geometry().minPartial()) {
+                if (inuse == 0 && n.partial.count >= s.geometry().minPartial()) {
                     n.nrSlabs--;
                     n.totalObjects -= slab.objects;
                     slab.list = KmemCacheNode.NONE;

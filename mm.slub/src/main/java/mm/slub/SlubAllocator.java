@@ -90,10 +90,7 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
     /** A new {@code slub_debug} applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        String option = config.slub_debug().trim().isEmpty() && bootDebug != null ? bootDebug.trim() : config.slub_debug().trim();
-        String[] parts = option.isEmpty() ? new String[0] : option.split(",");
-        long flags = parts.length == 0 ? 0 : SlabFlags.parseSlubDebug(parts[0]);
-        setSlubDebug(flags, parts.length > 1 ? Arrays.asList(parts).subList(1, parts.length) : List.of());
+        setSlubDebug(config.slub_debug().isBlank() ? bootDebug : config.slub_debug());
     }
 
     /** The active frame allocator, rebound by DS when it is swapped. */
@@ -226,7 +223,7 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
         long[] v = new long[c.node.length];
         for (int n = 0; n < v.length; n++) {
             synchronized (c.node[n]) {
-                v[n] = c.node[n].nrPartial;
+                v[n] = c.node[n].partial.count;
             }
         }
         return v;
@@ -239,7 +236,7 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
             KmemCacheNode kn = c.node[n];
             synchronized (kn) {
                 long free = 0;
-                for (Slab s = kn.head; s != null; s = s.nextSlab) {
+                for (Slab s = kn.partial.head; s != null; s = s.nextSlab) {
                     synchronized (s) {
                         free += s.objects - s.inuse;
                     }

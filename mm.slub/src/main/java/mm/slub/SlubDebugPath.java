@@ -24,7 +24,7 @@ final class SlubDebugPath {
         for (int k = 0; k < s.node.length; k++) {
             KmemCacheNode n = s.node[(nid + k) % s.node.length];
             synchronized (n) {
-                Slab slab = n.head;
+                Slab slab = n.partial.head;
                 if (slab != null) {
                     s.stat(cpu, SlubStat.ALLOC_FROM_PARTIAL);
                     return allocSingle(s, n, slab, cpu, caller);
@@ -77,7 +77,7 @@ final class SlubDebugPath {
                     n.addPartial(slab, true);
                     s.stat(cpu, SlubStat.FREE_ADD_PARTIAL);
                 }
-                if (slab.inuse == 0 && n.nrPartial > s.geometry().minPartial()) {
+                if (slab.inuse == 0 && n.partial.count > s.geometry().minPartial()) {
                     n.removePartial(slab);
                     s.stat(cpu, SlubStat.FREE_REMOVE_PARTIAL);
                     n.nrSlabs--;

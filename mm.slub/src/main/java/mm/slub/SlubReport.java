@@ -31,10 +31,10 @@ final class SlubReport {
         for (int nid = 0; nid < s.node.length; nid++) {
             KmemCacheNode n = s.node[nid];
             synchronized (n) {
-                out.add(String.format("node %d: %d slabs, %d objects, %d partial%s", nid, n.nrSlabs, n.totalObjects, n.nrPartial,
-                        n.head == null ? "" : ":" + slabList(n.head, false)));
-                if (n.fullHead != null) {
-                    out.add("  full:" + slabList(n.fullHead, false));
+                out.add(String.format("node %d: %d slabs, %d objects, %d partial%s", nid, n.nrSlabs, n.totalObjects, n.partial.count,
+                        n.partial.head == null ? "" : ":" + slabList(n.partial.head, false)));
+                if (n.full.head != null) {
+                    out.add("  full:" + slabList(n.full.head, false));
                 }
             }
         }
@@ -123,16 +123,16 @@ final class SlubReport {
         }
         for (int nid = 0; nid < s.node.length; nid++) {
             KmemCacheNode n = s.node[nid];
-            if (n.nrSlabs != slabs[nid] || n.totalObjects != objects[nid] || n.nrPartial != partial[nid]) {
+            if (n.nrSlabs != slabs[nid] || n.totalObjects != objects[nid] || n.partial.count != partial[nid]) {
                 problems.add(String.format("%s: node %d counts %d slabs, %d objects, %d partial; the slabs say %d, %d, %d", s.name(), nid,
-                        n.nrSlabs, n.totalObjects, n.nrPartial, slabs[nid], objects[nid], partial[nid]));
+                        n.nrSlabs, n.totalObjects, n.partial.count, slabs[nid], objects[nid], partial[nid]));
             }
             long listed = 0;
-            for (Slab x = n.head; x != null && listed <= n.nrPartial; x = x.nextSlab) {
+            for (Slab x = n.partial.head; x != null && listed <= n.partial.count; x = x.nextSlab) {
                 listed++;
             }
-            if (listed != n.nrPartial) {
-                problems.add(String.format("%s: node %d's partial list holds %d slabs, nr_partial says %d", s.name(), nid, listed, n.nrPartial));
+            if (listed != n.partial.count) {
+                problems.add(String.format("%s: node %d's partial list holds %d slabs, nr_partial says %d", s.name(), nid, listed, n.partial.count));
             }
         }
     }

@@ -102,6 +102,18 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         this.slubDebugCaches = List.copyOf(cacheNames);
     }
 
+    /**
+     * The boot option {@code slub_debug=FLAGS[,CACHE,...]} as text ({@link SlabFlags#parseSlubDebug}
+     * letters, then the caches it applies to; none named: all); empty for none.
+     *
+     * @throws IllegalArgumentException for a letter SLUB does not know
+     */
+    public void setSlubDebug(String option) {
+        String[] parts = option == null || option.isBlank() ? new String[0] : option.trim().split(",");
+        long flags = parts.length == 0 ? 0 : SlabFlags.parseSlubDebug(parts[0]);
+        setSlubDebug(flags, parts.length > 1 ? java.util.Arrays.asList(parts).subList(1, parts.length) : List.of());
+    }
+
     // ---- what an implementation provides ------------------------------------------------------
 
     /** A new, empty cache of the implementation's kind. */
