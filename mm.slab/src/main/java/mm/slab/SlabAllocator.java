@@ -1,6 +1,5 @@
 package mm.slab;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import mm.api.machine.SimClock;
 import mm.api.slab.KmemCache;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectConstructor;
-import mm.api.slab.SlabFlags;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;

@@ -1,7 +1,6 @@
 package mm.slub;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectConstructor;
-import mm.api.slab.SlabFlags;
 import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
 import mm.core.slab.DirectMap;
