@@ -232,6 +232,30 @@ class SlubAllocatorTest {
         assertEquals(freeAtBoot, freePages());
     }
 
+    /**
+     * A predecessor that failed without handing over (its quiesce threw): the successor gets an
+     * empty hand-over, keeps the slabs it cannot know as orphans (allocated, counted, never handed out
+     * again), takes back the large kmalloc blocks, and says so when an orphan's object is freed.
+     */
+    @Test
+    void aPredecessorThatFailedWithoutHandingOverLeavesOrphansNotCorruption() {
+        long obj = slub.kmalloc(100, GFP_KERNEL);
+        long big = slub.kmalloc(20_000, GFP_KERNEL);
+        long slabPages = m.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE);
+        SlubAllocator next = new SlubAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        next.adopt(new Handover(ObjectCache.CONTRACT, "broken", java.util.Map.of()));
+        assertTrue(next.check().isEmpty(), next.check().toString());
+        assertEquals(1, next.orphanedSlabPages());
+        assertEquals(slabPages, m.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> next.kfree(obj));
+        assertTrue(e.getMessage().contains("held by an implementation that failed without handing over"), e.getMessage());
+        next.kfree(big);
+        long again = next.kmalloc(100, GFP_KERNEL);
+        assertTrue(again != obj, "an orphaned slab's objects are never handed out again");
+        next.kfree(again);
+        assertTrue(next.check().isEmpty(), next.check().toString());
+    }
+
     @Test
     void twoCpusAllocatingAndFreingEachOthersObjects() throws Exception {
         KmemCache c = slub.kmemCacheCreate("shared", 96, 0, 0, null);

@@ -64,6 +64,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     private final C[][] kmallocCaches = (C[][]) new SlabCache[Kmalloc.NR_KMALLOC_TYPES][Kmalloc.KMALLOC_SHIFT_HIGH + 1];
     /** Large kmalloc blocks: pfn to order. */
     private final Map<Long, Integer> large = new HashMap<>();
+    /** Slabs of a predecessor that failed without handing over, pfn to order: kept allocated, their objects lost. */
+    private final Map<Long, Integer> orphans = new HashMap<>();
 
     private final HandoverLatch<ObjectCache> latch = new HandoverLatch<>(CONTRACT);
 
@@ -385,10 +387,27 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             order = pfn >= 0 && dm.virt(pfn, 0) == addr ? large.remove(pfn) : null;
         }
         if (order == null) {
-            throw new IllegalArgumentException(notAllocated(addr, "kfree"));
+            throw new IllegalArgumentException(orphanedOr(addr, pfn, "kfree"));
         }
         machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, -(1L << order));
         pages().freePages(pfn, order);
+    }
+
+    /** The line for an address in an orphaned slab, else {@link #notAllocated}. */
+    private String orphanedOr(long addr, long pfn, String fn) {
+        if (pfn >= 0) {
+            long head = FrameState.allocatedHeadContaining(ft, pfn);
+            Integer order;
+            synchronized (orphans) {
+                order = orphans.get(head);
+            }
+            if (order != null) {
+                return fn + "(" + DirectMap.format(addr) + "): the object is in a slab held by an implementation that failed without "
+                        + "handing over; its objects were lost with it (the slab's " + (1 << order) + " pages at pfn 0x"
+                        + Long.toHexString(head) + " stay allocated)";
+            }
+        }
+        return notAllocated(addr, fn);
     }
 
     /** One line saying why {@code addr} cannot be freed: not RAM, not a slab, or inside a block. */
@@ -408,7 +427,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         long pfn = dm.pfn(addr);
         Slab slab = pfn < 0 ? null : table.slabOf(pfn);
         if (slab == null) {
-            throw new IllegalArgumentException(notAllocated(addr, fn));
+            throw new IllegalArgumentException(orphanedOr(addr, pfn, fn));
         }
         return slab;
     }
@@ -779,8 +798,13 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             synchronized (large) {
                 large.clear();
             }
+            synchronized (orphans) {
+                orphans.clear();
+            }
             if (from.atBoot()) {
                 createKmallocCaches();
+            } else if (!from.state().containsKey("caches")) {
+                salvage();
             } else {
                 SlabHandover.read(from, dm, ft::nid, this::restoreCache, this::restoreSlab, (pfn, order) -> {
                     synchronized (large) {
@@ -792,6 +816,33 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             latch.activate();
         } finally {
             gates.unlockAll();
+        }
+    }
+
+    /**
+     * After a predecessor failed without handing over: fresh kmalloc caches, the large kmalloc
+     * blocks taken back from the frame table (they can still be freed), its slabs kept allocated as
+     * orphans (their objects are lost with it; nothing is handed out twice).
+     */
+    private void salvage() {
+        createKmallocCaches();
+        SlabSalvage.Found found = SlabSalvage.scan(machine);
+        synchronized (large) {
+            large.putAll(found.large());
+        }
+        synchronized (orphans) {
+            orphans.putAll(found.slabs());
+        }
+    }
+
+    /** Pages of orphaned slabs (a predecessor failed without handing over). */
+    public long orphanedSlabPages() {
+        synchronized (orphans) {
+            long n = 0;
+            for (int order : orphans.values()) {
+                n += 1L << order;
+            }
+            return n;
         }
     }
 
@@ -856,10 +907,22 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                     unreclaimable[ft.nid(pfn)] += 1L << e.getValue();
                 }
             }
+            long[] orphaned = new long[reclaimable.length];
+            synchronized (orphans) {
+                for (Map.Entry<Long, Integer> e : orphans.entrySet()) {
+                    if (!ft.test(e.getKey(), PageFlags.PG_slab) || ft.refcount(e.getKey()) == 0) {
+                        problems.add(String.format("orphaned slab at pfn 0x%x is no longer an allocated slab block", e.getKey()));
+                    }
+                    orphaned[ft.nid(e.getKey())] += 1L << e.getValue();
+                }
+            }
             for (int nid = 0; nid < reclaimable.length; nid++) {
                 long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
                 long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
-                if (r != reclaimable[nid] || u != unreclaimable[nid]) {
+                // an orphaned slab's pages count as one kind or the other: its cache is no longer known
+                boolean orphansFit = r >= reclaimable[nid] && u >= unreclaimable[nid]
+                        && r + u == reclaimable[nid] + unreclaimable[nid] + orphaned[nid];
+                if (!orphansFit) {
                     problems.add(String.format("node %d: nr_slab_reclaimable %d and nr_slab_unreclaimable %d pages, but the slabs hold %d and %d",
                             nid, r, u, reclaimable[nid], unreclaimable[nid]));
                 }
