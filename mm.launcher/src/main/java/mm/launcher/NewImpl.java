@@ -23,11 +23,23 @@ import java.util.stream.Stream;
  */
 public final class NewImpl {
 
-    /** The contracts that have a template, and the module that is their template. */
-    static final List<String> TEMPLATES = List.of("FrameAllocator");
-    static final String TEMPLATE_MODULE = "mm.skeleton";
-    static final String TEMPLATE_NAME = "skeleton";
-    static final String TEMPLATE_CLASS_PREFIX = "Skeleton";
+    /**
+     * A contract's template: the module the reactor builds and grades, its implementation's name
+     * (also its package, {@code mm.NAME}), the prefix of its classes, its main class's suffix, and
+     * what the copy is, for the message.
+     */
+    record Template(String contract, String module, String name, String classPrefix, String mainClass, String what) {
+    }
+
+    /** The contracts that have a template. */
+    static final List<Template> TEMPLATES = List.of(
+            new Template("FrameAllocator", "mm.skeleton", "skeleton", "Skeleton", "Allocator",
+                    "first fit over a bitmap of free frames"),
+            new Template("ObjectCache", "mm.slabskeleton", "slabskeleton", "SlabSkeleton", "Cache",
+                    "a list of slabs per cache under one lock, the kmalloc caches and hand-over from mm.core"));
+
+    /** Names the platform's own implementations have. */
+    private static final List<String> TAKEN = List.of("skeleton", "slabskeleton", "buddy", "bitmap", "slub", "slab");
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,30}");
 
@@ -72,21 +84,23 @@ public final class NewImpl {
         }
         String contract = positional.get(0);
         String name = positional.get(1);
-        if (!TEMPLATES.contains(contract)) {
-            return usageError("there is no template for '" + contract + "' yet: accepted is " + String.join(", ", TEMPLATES));
+        Template tpl = TEMPLATES.stream().filter(t -> t.contract().equals(contract)).findFirst().orElse(null);
+        if (tpl == null) {
+            return usageError("there is no template for '" + contract + "' yet: accepted are "
+                    + String.join(", ", TEMPLATES.stream().map(Template::contract).toList()));
         }
         if (!NAME.matcher(name).matches() || name.endsWith("-")) {
             return usageError("'" + name + "' is not a usable name: 2 to 31 characters, lower-case letters, digits and '-', "
                     + "starting with a letter (e.g. myalloc, next-fit)");
         }
-        if (name.equals(TEMPLATE_NAME) || name.equals("buddy") || name.equals("bitmap")) {
+        if (TAKEN.contains(name)) {
             return usageError("'" + name + "' is the name of an implementation the platform has; choose another");
         }
         Path target = dir.resolve(name).toAbsolutePath().normalize();
         if (Files.exists(target)) {
             return usageError(target + " already exists; remove it or choose another name or --dir");
         }
-        Path template = root.resolve(TEMPLATE_MODULE);
+        Path template = root.resolve(tpl.module());
         if (!Files.isRegularFile(template.resolve("pom.xml"))) {
             err.println("mm: new-impl: the template " + template + " is missing: run ./mm new-impl from the repository");
             return 3;
@@ -95,10 +109,10 @@ public final class NewImpl {
             return 0;
         }
         try {
-            List<Path> written = copy(template, target, new Renaming(name, relativeParent(target)));
-            out.println("mm: created " + display(target) + ": the FrameAllocator '" + name + "' (" + written.size()
-                    + " files), first fit over a bitmap of free frames, graded by the conformance suite at every build");
-            out.print(nextSteps(target, name));
+            List<Path> written = copy(template, target, new Renaming(tpl, name, relativeParent(target)));
+            out.println("mm: created " + display(target) + ": the " + tpl.contract() + " '" + name + "' (" + written.size()
+                    + " files), " + tpl.what() + ", graded by the conformance suite at every build");
+            out.print(nextSteps(tpl, target, name));
             return 0;
         } catch (IOException e) {
             err.println("mm: new-impl: cannot write " + target + ": " + e.getMessage());
@@ -107,7 +121,7 @@ public final class NewImpl {
     }
 
     /** What to type next, with paths as seen from where the user is: the repository. */
-    private String nextSteps(Path target, String name) {
+    private String nextSteps(Template tpl, Path target, String name) {
         Path abs = root.toAbsolutePath().normalize();
         String module = display(target);
         boolean inside = target.startsWith(abs);
@@ -116,9 +130,9 @@ public final class NewImpl {
         return "Next:\n"
                 + "  cd " + module + " && mvn -q package      builds it; each conformance check runs as a test\n"
                 + "  cp target/" + name + "-1.0.0-SNAPSHOT.jar " + load + "/   installs it in the running platform (or at the next start)\n"
-                + "  " + mm + "      then: mm:impls   mm:tck FrameAllocator " + name + "   mm:use FrameAllocator " + name + "\n"
-                + "The allocator is " + module + "/src/main/java/" + renamingPackage(name) + "/" + Renaming.camel(name)
-                + "Allocator.java; docs/student-guide.md walks through it.\n";
+                + "  " + mm + "      then: mm:impls   mm:tck " + tpl.contract() + " " + name + "   mm:use " + tpl.contract() + " " + name + "\n"
+                + "The " + (tpl.contract().equals("FrameAllocator") ? "allocator" : "object cache") + " is " + module + "/src/main/java/"
+                + renamingPackage(name) + "/" + Renaming.camel(name) + tpl.mainClass() + ".java; docs/student-guide.md walks through it.\n";
     }
 
     private static String renamingPackage(String name) {
@@ -163,12 +177,14 @@ public final class NewImpl {
 
     /** The renames from the template to the new module. */
     static final class Renaming {
+        final Template tpl;
         final String name;
         final String pkg;
         final String classPrefix;
         final String parentPath;
 
-        Renaming(String name, String parentPath) {
+        Renaming(Template tpl, String name, String parentPath) {
+            this.tpl = tpl;
             this.name = name;
             this.pkg = name.replace("-", "");
             this.classPrefix = camel(name);
@@ -186,23 +202,25 @@ public final class NewImpl {
         }
 
         String path(String rel) {
-            return rel.replace("mm/" + TEMPLATE_NAME + "/", pkg + "/").replace(TEMPLATE_CLASS_PREFIX, classPrefix);
+            return rel.replace("mm/" + tpl.name() + "/", pkg + "/").replace(tpl.classPrefix(), classPrefix);
         }
 
         String text(String text, String rel) {
             String t = text;
             if (rel.equals("pom.xml")) {
-                t = t.replace("<artifactId>" + TEMPLATE_MODULE + "</artifactId>", "<artifactId>" + name + "</artifactId>")
-                        .replace("<name>" + TEMPLATE_MODULE + "</name>", "<name>" + name + "</name>")
+                t = t.replace("<artifactId>" + tpl.module() + "</artifactId>", "<artifactId>" + name + "</artifactId>")
+                        .replace("<name>" + tpl.module() + "</name>", "<name>" + name + "</name>")
                         .replace("    <version>1.0.0-SNAPSHOT</version>\n  </parent>",
                                 "    <version>1.0.0-SNAPSHOT</version>\n    <relativePath>" + parentPath + "</relativePath>\n  </parent>")
-                        .replaceAll("<description>[^<]*</description>", "<description>The FrameAllocator '" + name
+                        .replaceAll("<description>[^<]*</description>", "<description>The " + tpl.contract() + " '" + name
                                 + "', started from the mm-platform template.</description>");
             }
-            return t.replace("package mm." + TEMPLATE_NAME, "package " + pkg)
-                    .replace("import mm." + TEMPLATE_NAME + ".", "import " + pkg + ".")
-                    .replace(TEMPLATE_CLASS_PREFIX, classPrefix)
-                    .replace("\"" + TEMPLATE_NAME + "\"", "\"" + name + "\"");
+            return t.replace("package mm." + tpl.name(), "package " + pkg)
+                    .replace("import mm." + tpl.name() + ".", "import " + pkg + ".")
+                    .replace(tpl.classPrefix(), classPrefix)
+                    .replace("\"" + tpl.name() + "\"", "\"" + name + "\"")
+                    .replace("=" + tpl.name() + "\"", "=" + name + "\"")
+                    .replace(" " + tpl.name() + "}", " " + name + "}");
         }
     }
 
@@ -215,13 +233,13 @@ public final class NewImpl {
                 suite wired into its tests. Installs the platform's API, core and conformance kit
                 into your local Maven repository so that the module builds on its own.
 
-                  CONTRACT   FrameAllocator (the contracts with a template)
+                  CONTRACT   FrameAllocator or ObjectCache (the contracts with a template)
                   NAME       2 to 31 characters: lower-case letters, digits and '-'
 
                 Then:
                   (cd impls/NAME && mvn -q package)      build it; the conformance suite runs as its tests
                   cp impls/NAME/target/NAME-1.0.0-SNAPSHOT.jar load/
-                  in the shell: mm:impls, mm:tck FrameAllocator NAME, mm:use FrameAllocator NAME
+                  in the shell: mm:impls, mm:tck CONTRACT NAME, mm:use CONTRACT NAME
                 See docs/student-guide.md.
                 """;
     }

@@ -67,6 +67,30 @@ class NewImplTest {
     }
 
     @Test
+    void writesARenamedCopyOfTheObjectCacheTemplate() throws Exception {
+        assertEquals(0, run("ObjectCache", "my-slab", "--dir", dir.toString()), err());
+        Path m = dir.resolve("my-slab");
+        List<String> files;
+        try (Stream<Path> s = Files.walk(m)) {
+            files = s.filter(Files::isRegularFile).map(p -> m.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        }
+        assertEquals(List.of("bnd.bnd", "pom.xml", "src/main/java/myslab/MySlabCache.java",
+                "src/main/java/myslab/MySlabFactory.java", "src/test/java/myslab/MySlabConformanceTest.java"), files);
+        String cache = Files.readString(m.resolve("src/main/java/myslab/MySlabCache.java"));
+        assertTrue(cache.startsWith("package myslab;"));
+        assertTrue(cache.contains("public class MySlabCache extends ObjectCacheCore<MySlabCache.Cache>"));
+        assertTrue(cache.contains("Subsystem.PROP_IMPL + \"=my-slab\""), "the component's mm.impl");
+        assertTrue(cache.contains("return \"my-slab\";"));
+        assertFalse(cache.contains("SlabSkeleton") || cache.contains("slabskeleton"), "nothing of the template's names is left");
+        String factory = Files.readString(m.resolve("src/main/java/myslab/MySlabFactory.java"));
+        assertTrue(factory.contains("Subsystem.PROP_IMPL + \"=my-slab\""));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("the ObjectCache 'my-slab'"), printed);
+        assertTrue(printed.contains("mm:tck ObjectCache my-slab"), printed);
+        assertTrue(printed.contains("MySlabCache.java"), printed);
+    }
+
+    @Test
     void aDryRunChecksAndWritesNothing() {
         assertEquals(0, run("--dry-run", "FrameAllocator", "myalloc", "--dir", dir.toString()));
         assertFalse(Files.exists(dir.resolve("myalloc")));
@@ -75,7 +99,8 @@ class NewImplTest {
     @Test
     void badRequestsGetOneLineAndExitTwo() throws Exception {
         String[][] cases = {
-            {"no template for 'ObjectCache' yet: accepted is FrameAllocator", "ObjectCache", "x1"},
+            {"no template for 'PageTable' yet: accepted are FrameAllocator, ObjectCache", "PageTable", "x1"},
+            {"'slub' is the name of an implementation the platform has", "ObjectCache", "slub"},
             {"'Bad' is not a usable name: 2 to 31 characters, lower-case letters, digits and '-'", "FrameAllocator", "Bad"},
             {"'buddy' is the name of an implementation the platform has", "FrameAllocator", "buddy"},
             {"new-impl takes a contract and a name", "FrameAllocator"},
