@@ -11,7 +11,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The one command of the benchmarks: {@code java -jar mm.bench/target/benchmarks.jar}. Runs the
- * JMH throughput benchmarks on one thread, then measures heap bytes per frame of a 64 GiB machine,
+ * JMH throughput benchmarks on one thread (among them the allocation cost on a 1 GiB against a
+ * 256 GiB machine, {@link MachineSizeBenchmark}), then measures heap bytes per frame of a 64 GiB machine,
  * and prints the figures beside the targets. Arguments, if any, go to JMH instead (for example
  * {@code -l} to list, or a benchmark name).
  */
@@ -27,6 +28,7 @@ public final class BenchMain {
         }
         Options opts = new OptionsBuilder()
                 .include(PageAllocBenchmark.class.getName())
+                .include(MachineSizeBenchmark.class.getName())
                 .include(SlabAllocBenchmark.class.getName())
                 .forks(1).threads(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(2))
@@ -36,7 +38,8 @@ public final class BenchMain {
         Map<String, Double> score = new TreeMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
-            score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+            String gib = r.getParams().getParam("gib");
+            score.put(name.substring(name.lastIndexOf('.') + 1) + (gib == null ? "" : ":" + gib), r.getPrimaryResult().getScore());
         }
         HeapPerFrame.Result heap = HeapPerFrame.measure(64L << 30);
         SwapPause.Result swap = SwapPause.measure(SwapPause.DEFAULT_SWAPS);
@@ -60,6 +63,13 @@ public final class BenchMain {
         System.out.printf("  %,d frames in the table (%,d present): %,d heap bytes = %.2f bytes/frame (%.2f per present frame), "
                 + "frame table's own account %,d bytes; target <= 16%n", heap.frames(), heap.presentFrames(), heap.heapBytes(),
                 heap.perFrame(), heap.perPresentFrame(), heap.tableBytes());
+        System.out.println("allocation cost against machine size (buddy, direct, 4 CPUs; ops/s, cost = small/large)");
+        for (String bench : new String[] {"order0Pairs", "ordersMixed"}) {
+            double small = score.getOrDefault(bench + ":1", 0.0);
+            double large = score.getOrDefault(bench + ":256", 0.0);
+            System.out.printf("  %-12s 1 GiB %,14.0f   256 GiB %,14.0f   256 GiB costs %.2fx (target <= 1.2x)%n", bench, small, large,
+                    small / Math.max(large, 1));
+        }
         SwapPause.print(swap);
         System.out.println("kmalloc(64) + kfree pairs, one thread, SLUB on the buddy allocator");
         System.out.printf("  direct call        %,14.0f pairs/s   target >= 20,000,000%n", score.getOrDefault("kmallocDirect", 0.0));

@@ -26,7 +26,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * ({@link PerCpuLists}). The zonelist walk, watermark checks and frame-table bookkeeping are
  * {@link PageAllocatorCore}'s; {@link BuddyCheck} proves the lists and the frame table agree.
  *
- * <p>Compaction and the high-order atomic reserve are not modelled yet.
+ * <p>High-order atomic allocations that had to dip below the low watermark reserve their pageblock
+ * as MIGRATE_HIGHATOMIC (about 1 % of a zone at most), which only such allocations use until an
+ * allocation about to fail gives it back. Compaction is not modelled yet.
  */
 @Component(service = FrameAllocator.class, configurationPid = "mm.buddy",
         property = {Subsystem.PROP_CONTRACT + "=" + FrameAllocator.CONTRACT, Subsystem.PROP_IMPL + "=" + BuddyAllocator.NAME})
@@ -173,8 +175,73 @@ public class BuddyAllocator extends PageAllocatorCore {
         for (FreeArea a : areas) {
             synchronized (a) {
                 a.reset();
+                a.nrReservedHighatomic = highatomicPageblockPages(a.zone);
             }
         }
+    }
+
+    /**
+     * The pages of the zone's MIGRATE_HIGHATOMIC pageblocks in the frame table: a successor adopts
+     * the reserve its predecessor left ({@code zone->nr_reserved_highatomic}).
+     */
+    long highatomicPageblockPages(Zone zone) {
+        if (zone.spannedPages() == 0) {
+            return 0;
+        }
+        mm.api.machine.FrameTable ft = machine.frames();
+        int highatomic = MigrateType.HIGHATOMIC.ordinal();
+        long pages = 0;
+        long start = zone.startPfn() & -(long) Machine.PAGEBLOCK_NR_PAGES;
+        for (long pfn = start; pfn < zone.endPfn(); pfn += Machine.PAGEBLOCK_NR_PAGES) {
+            long first = Math.max(pfn, zone.startPfn());
+            if (ft.pfnValid(first) && ft.pageblockMigratetype(first) == highatomic) {
+                pages += Machine.PAGEBLOCK_NR_PAGES;
+            }
+        }
+        return pages;
+    }
+
+    @Override
+    protected void reserveHighatomicPageblock(long pfn, int order, Zone zone) {
+        FreeArea area = areas[zoneId(zone)];
+        // the kernel's unlocked pre-check: most calls stop here once the reserve is full
+        if (area.nrReservedHighatomic >= Rmqueue.highatomicLimit(zone.managedPages())) {
+            return;
+        }
+        synchronized (area) {
+            rmqueue.reserveHighatomicPageblock(area, pfn, order);
+        }
+    }
+
+    @Override
+    protected boolean unreserveHighatomicPageblock(Zone zone, int migratetype, boolean force) {
+        FreeArea area = areas[zoneId(zone)];
+        synchronized (area) {
+            return rmqueue.unreserveHighatomicPageblock(area, migratetype, force);
+        }
+    }
+
+    /** The reserve's counters against the frame table and the free lists. */
+    private void checkHighatomic(List<String> problems, FreeArea a) {
+        long reserved = highatomicPageblockPages(a.zone);
+        if (reserved != a.nrReservedHighatomic) {
+            problems.add(String.format("%s: %d pages are in HighAtomic pageblocks but nr_reserved_highatomic is %d", a.zone, reserved,
+                    a.nrReservedHighatomic));
+        }
+        long free = 0;
+        int highatomic = MigrateType.HIGHATOMIC.ordinal();
+        for (int order = 0; order <= MAX_PAGE_ORDER; order++) {
+            free += a.count(order, highatomic) << order;
+        }
+        if (free != a.nrFreeHighatomic) {
+            problems.add(String.format("%s: %d pages are on HighAtomic free lists but nr_free_highatomic is %d", a.zone, free,
+                    a.nrFreeHighatomic));
+        }
+    }
+
+    /** {@code zone->nr_reserved_highatomic}, for tests and views. */
+    public long nrReservedHighatomic(Zone zone) {
+        return areas[zoneId(zone)].nrReservedHighatomic;
     }
 
     @Override
@@ -191,6 +258,7 @@ public class BuddyAllocator extends PageAllocatorCore {
             synchronized (a) {
                 BuddyCheck check = new BuddyCheck(machine.frames(), a, freeOnePage);
                 check.check(problems);
+                checkHighatomic(problems, a);
                 for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
                     check.checkPcp(problems, pcpLists.pcp(zoneId(a.zone), cpu), cpu);
                 }

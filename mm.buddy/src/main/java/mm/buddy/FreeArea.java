@@ -29,6 +29,8 @@ final class FreeArea {
     private final long[] nrFree = new long[FrameAllocator.NR_PAGE_ORDERS];
     /** {@code zone->nr_free_highatomic}. */
     long nrFreeHighatomic;
+    /** {@code zone->nr_reserved_highatomic}: pages of the zone's MIGRATE_HIGHATOMIC pageblocks, free or not. */
+    long nrReservedHighatomic;
 
     FreeArea(Zone zone, FrameTable ft) {
         this.zone = zone;
@@ -42,6 +44,7 @@ final class FreeArea {
         java.util.Arrays.fill(count, 0);
         java.util.Arrays.fill(nrFree, 0);
         nrFreeHighatomic = 0;
+        nrReservedHighatomic = 0;
     }
 
     /** {@code free_area[order].nr_free}. */

@@ -281,11 +281,99 @@ final class Rmqueue {
     }
 
     /** {@code change_pageblock_range}: every pageblock of a block of at least pageblock order gets the type. */
-    private void changePageblockRange(long page, int order, int migratetype) {
+    void changePageblockRange(long page, int order, int migratetype) {
         long nr = 1L << (order - PAGEBLOCK_ORDER);
         for (long i = 0; i < nr; i++) {
             ft.setPageblockMigratetype(page + i * PAGEBLOCK_NR_PAGES, migratetype);
         }
+    }
+
+    /**
+     * {@code move_freepages_block}: the pageblock around {@code pfn} changes type with its free
+     * blocks; -1 if the pageblock is not wholly in the zone ({@code prep_move_freepages_block}).
+     *
+     * @return the free pages moved, or -1
+     */
+    long moveFreepagesBlockOf(FreeArea area, long pfn, int oldMt, int newMt) {
+        long start = pfn & ~((long) PAGEBLOCK_NR_PAGES - 1);
+        if (!area.zone.spans(start) || !area.zone.spans(start + PAGEBLOCK_NR_PAGES - 1)) {
+            return -1;
+        }
+        long moved = moveFreepagesBlock(area, start, oldMt, newMt);
+        ft.setPageblockMigratetype(start, newMt);
+        return moved;
+    }
+
+    /**
+     * {@code reserve_highatomic_pageblock} (6.10+): after a high-order atomic allocation, its
+     * pageblock becomes MIGRATE_HIGHATOMIC with its free blocks, so that the next such allocations
+     * find a block there. At most about 1 % of the zone, rounded up to whole pageblocks; nothing in
+     * a zone whose 1 % is less than a pageblock; only pageblocks of the three mergeable types.
+     * Called with the zone's lock held.
+     */
+    void reserveHighatomicPageblock(FreeArea area, long pfn, int order) {
+        long managed = area.zone.managedPages();
+        if (managed / 100 < PAGEBLOCK_NR_PAGES) {
+            return;
+        }
+        long maxManaged = highatomicLimit(managed);
+        if (area.nrReservedHighatomic >= maxManaged) {
+            return;
+        }
+        int mt = ft.pageblockMigratetype(pfn);
+        if (mt >= MigrateType.MIGRATE_PCPTYPES) {
+            return;
+        }
+        if (order < PAGEBLOCK_ORDER) {
+            if (moveFreepagesBlockOf(area, pfn, mt, HIGHATOMIC) == -1) {
+                return;
+            }
+            area.nrReservedHighatomic += PAGEBLOCK_NR_PAGES;
+        } else {
+            changePageblockRange(pfn, order, HIGHATOMIC);
+            area.nrReservedHighatomic += 1L << order;
+        }
+    }
+
+    /** The most pages a zone reserves for high-order atomic allocations: ALIGN(managed / 100, pageblock_nr_pages). */
+    static long highatomicLimit(long managed) {
+        long onePercent = managed / 100;
+        return (onePercent + PAGEBLOCK_NR_PAGES - 1) & -(long) PAGEBLOCK_NR_PAGES;
+    }
+
+    /**
+     * {@code unreserve_highatomic_pageblock} for one zone, when an allocation is about to fail:
+     * the first free block on a MIGRATE_HIGHATOMIC list, smallest order first, takes its pageblock
+     * (or, at pageblock order and above, its pageblocks) to the request's migratetype, without the
+     * usual claiming rules. Unless {@code force}, the last reserved pageblock stays. Called with the
+     * zone's lock held.
+     *
+     * @return true if free pages left the reserve
+     */
+    boolean unreserveHighatomicPageblock(FreeArea area, int migratetype, boolean force) {
+        if (!force && area.nrReservedHighatomic <= PAGEBLOCK_NR_PAGES) {
+            return false;
+        }
+        for (int order = 0; order <= MAX_PAGE_ORDER; order++) {
+            int page = area.first(order, HIGHATOMIC);
+            if (page == NO) {
+                continue;
+            }
+            long size = Math.min(Math.max(PAGEBLOCK_NR_PAGES, 1L << order), area.nrReservedHighatomic);
+            area.nrReservedHighatomic -= size;
+            long moved;
+            if (order < PAGEBLOCK_ORDER) {
+                moved = moveFreepagesBlockOf(area, page, HIGHATOMIC, migratetype);
+            } else {
+                area.moveToFreeList(page, order, HIGHATOMIC, migratetype);
+                changePageblockRange(page, order, migratetype);
+                moved = 1;
+            }
+            if (moved > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code __move_freepages_block}: every free block of the pageblock moves to the new type's lists. */

@@ -332,6 +332,7 @@ class FallbackTest {
         Zone dma = m.zone(0, ZoneType.DMA);
         assertEquals(0x200, b.allocPages(DMA_MOVABLE, 9));
         ft.setPageblockMigratetype(0x200, Fixtures.HIGHATOMIC);
+        b.area(dma).nrReservedHighatomic = 512;
         b.freePages(0x200, 9);
         assertEquals(512, b.nrFreeHighatomic(dma));
         // everything else of DMA goes
@@ -341,9 +342,11 @@ class FallbackTest {
         }
         assertEquals(512, dma.freePages());
 
-        // a blocking request has no reserve rights: the 512 high-atomic pages do not count
-        assertEquals(FrameAllocator.NO_PAGE, b.allocPages(Gfp.GFP_DMA | Gfp.__GFP_DIRECT_RECLAIM, 0));
-        assertEquals(FrameAllocator.NO_PAGE, b.allocPages(DMA_MOVABLE | Gfp.__GFP_DIRECT_RECLAIM | Gfp.__GFP_MEMALLOC, 0),
+        // a blocking request has no reserve rights: the 512 high-atomic pages do not count (__GFP_NORETRY: it does
+        // not get as far as should_reclaim_retry, which would take the last reserved pageblock back)
+        assertEquals(FrameAllocator.NO_PAGE, b.allocPages(Gfp.GFP_DMA | Gfp.__GFP_DIRECT_RECLAIM | Gfp.__GFP_NORETRY, 0));
+        assertEquals(FrameAllocator.NO_PAGE,
+                b.allocPages(DMA_MOVABLE | Gfp.__GFP_DIRECT_RECLAIM | Gfp.__GFP_MEMALLOC | Gfp.__GFP_NORETRY, 0),
                 "ALLOC_NO_WATERMARKS passes the check, but __rmqueue never falls back to MIGRATE_HIGHATOMIC");
         assertEquals(512, dma.freePages());
 
@@ -353,6 +356,13 @@ class FallbackTest {
         assertEquals(511, b.nrFreeHighatomic(dma));
         assertEquals(List.of(0x201L), list(b, dma, 0, Fixtures.HIGHATOMIC));
         assertEquals(Fixtures.HIGHATOMIC, ft.pageblockMigratetype(0x200));
+        assertEquals(List.of(), b.check());
+
+        // a blocking request that would fail takes the last reserved pageblock back (unreserve_highatomic_pageblock, force)
+        assertEquals(0x201, b.allocPages(Gfp.GFP_DMA | Gfp.__GFP_DIRECT_RECLAIM, 0));
+        assertEquals(UNMOVABLE, ft.pageblockMigratetype(0x200));
+        assertEquals(0, b.nrFreeHighatomic(dma));
+        assertEquals(0, b.nrReservedHighatomic(dma));
         assertEquals(List.of(), b.check());
     }
 

@@ -208,7 +208,9 @@ class MergeTest {
         long[] h = bothHalves(b);
         long freeBefore = normal.freePages();
         long o10 = b.nrFree(normal, 10);
+        // reserve_highatomic_pageblock's part, by hand: the type and zone->nr_reserved_highatomic
         ft.setPageblockMigratetype(h[0], HIGHATOMIC);
+        b.area(normal).nrReservedHighatomic += 512;
 
         b.freePages(h[0], 9);
         b.freePages(h[1], 9);

@@ -131,6 +131,29 @@ public class ConsoleIT {
     }
 
     @Test
+    public void extfragPrintsBothDebugfsFilesInTheKernelsFormat() throws Exception {
+        String index = run("mm:extfrag extfrag_index");
+        String unusable = run("mm:extfrag unusable_index");
+        String[] buddy = run("mm:buddyinfo").split("\n");
+        String[] idx = index.split("\n");
+        String[] unu = unusable.split("\n");
+        assertEquals(buddy.length, idx.length);
+        assertEquals(buddy.length, unu.length);
+        for (int i = 0; i < buddy.length; i++) {
+            String zone = buddy[i].substring(0, "Node 0, zone %8s ".length() + 2);
+            assertTrue(idx[i], idx[i].startsWith(zone) && idx[i].matches("Node \\d+, zone +\\S+ (-?\\d\\.-?\\d{3} ){11}"));
+            assertTrue(unu[i], unu[i].startsWith(zone) && unu[i].matches("Node \\d+, zone +\\S+ ([01]\\.\\d{3} ){11}"));
+        }
+        assertEquals("extfrag/extfrag_index:\n" + index + "\nextfrag/unusable_index:\n" + unusable, run("mm:extfrag"));
+        try {
+            run("mm:extfrag bogus");
+            fail("mm:extfrag bogus must fail");
+        } catch (Exception e) {
+            assertTrue(e.toString(), e.toString().contains("accepted are extfrag_index and unusable_index"));
+        }
+    }
+
+    @Test
     public void doubleFreeIsRefused() throws Exception {
         run("q = (mm:alloc 0)");
         run("mm:free $q");

@@ -13,6 +13,7 @@ import mm.api.machine.Machine;
 import mm.api.machine.Zone;
 import mm.api.slab.KmemCache;
 import mm.api.slab.ObjectCache;
+import mm.core.page.FragmentationIndex;
 
 /**
  * Re-enacts a trace on one machine through one frame allocator and, optionally, one object cache,
@@ -118,7 +119,7 @@ public final class Replayer {
         int[] worst = new int[nz];
         long[] worstAt = new long[nz];
         for (int z = 0; z < nz; z++) {
-            start[z] = Fragmentation.unusableFreeIndex(frames, zones.get(z), options.fragOrder());
+            start[z] = FragmentationIndex.unusableFreeIndex(frames, zones.get(z), options.fragOrder());
             worst[z] = start[z];
         }
         TraceParser parser = new TraceParser();
@@ -159,7 +160,7 @@ public final class Replayer {
                 }
                 if (events % options.sampleEvery() == 0) {
                     for (int z = 0; z < nz; z++) {
-                        int idx = Fragmentation.unusableFreeIndex(frames, zones.get(z), options.fragOrder());
+                        int idx = FragmentationIndex.unusableFreeIndex(frames, zones.get(z), options.fragOrder());
                         if (idx > worst[z]) {
                             worst[z] = idx;
                             worstAt[z] = events;
@@ -179,7 +180,7 @@ public final class Replayer {
         Zone preferred = zl.isEmpty() ? null : zl.get(0);
         for (int z = 0; z < nz; z++) {
             Zone zone = zones.get(z);
-            int end = Fragmentation.unusableFreeIndex(frames, zone, options.fragOrder());
+            int end = FragmentationIndex.unusableFreeIndex(frames, zone, options.fragOrder());
             if (end > worst[z]) {
                 worst[z] = end;
                 worstAt[z] = events;

@@ -121,14 +121,4 @@ class ReplayTest {
         assertTrue(r.balanced());
     }
 
-    @Test
-    void theIndexFormula() {
-        // mm/vmstat.c unusable_free_index: no free page -> 1000; all free pages in suitable blocks -> 0
-        assertEquals(1000, Fragmentation.unusableFreeIndex(0, 0, 9));
-        assertEquals(0, Fragmentation.unusableFreeIndex(1024, 2, 9));
-        // 1536 free pages, one block of 512 suitable: (1536 - 512) * 1000 / 1536 = 666
-        assertEquals(666, Fragmentation.unusableFreeIndex(1536, 1, 9));
-        assertEquals("0.666", Fragmentation.format(666));
-        assertEquals("1.000", Fragmentation.format(1000));
-    }
 }

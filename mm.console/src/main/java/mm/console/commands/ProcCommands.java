@@ -3,6 +3,7 @@ package mm.console.commands;
 import java.util.function.Function;
 import mm.api.frame.FrameAllocator;
 import mm.console.proc.BuddyinfoFormatter;
+import mm.console.proc.ExtfragFormatter;
 import mm.console.proc.IomemFormatter;
 import mm.console.proc.MemblockFormatter;
 import mm.console.proc.MeminfoFormatter;
@@ -18,7 +19,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = ProcCommands.class, property = {
     "osgi.command.scope=mm",
     "osgi.command.function=meminfo", "osgi.command.function=buddyinfo", "osgi.command.function=zoneinfo",
-    "osgi.command.function=pagetypeinfo", "osgi.command.function=iomem", "osgi.command.function=memblock"})
+    "osgi.command.function=pagetypeinfo", "osgi.command.function=iomem", "osgi.command.function=memblock",
+    "osgi.command.function=extfrag"})
 public class ProcCommands extends AllocatorCommands {
 
     public ProcCommands() {
@@ -48,6 +50,24 @@ public class ProcCommands extends AllocatorCommands {
     @Descriptor("print /proc/pagetypeinfo: free blocks per order and migratetype, and pageblocks per migratetype")
     public String pagetypeinfo() {
         return viaAllocator(fa -> PagetypeinfoFormatter.format(machine, fa));
+    }
+
+    @Descriptor("print debugfs extfrag/extfrag_index and extfrag/unusable_index: fragmentation and unusable free space indexes per order")
+    public String extfrag() {
+        return viaAllocator(fa -> "extfrag/extfrag_index:\n" + ExtfragFormatter.extfragIndex(machine, fa)
+                + "extfrag/unusable_index:\n" + ExtfragFormatter.unusableIndex(machine, fa));
+    }
+
+    @Descriptor("print one debugfs extfrag file exactly: extfrag_index or unusable_index")
+    public String extfrag(@Descriptor("extfrag_index or unusable_index") String file) {
+        String name = file.startsWith("extfrag/") ? file.substring("extfrag/".length()) : file;
+        if (name.equals("extfrag_index") || name.equals("index")) {
+            return viaAllocator(fa -> ExtfragFormatter.extfragIndex(machine, fa));
+        }
+        if (name.equals("unusable_index") || name.equals("unusable")) {
+            return viaAllocator(fa -> ExtfragFormatter.unusableIndex(machine, fa));
+        }
+        throw new CommandError("mm:extfrag: no file '" + file + "': accepted are extfrag_index and unusable_index");
     }
 
     @Descriptor("print /proc/iomem: the physical address map (RAM, reserved ranges, kernel image, devices)")

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import mm.replay.Fragmentation;
+import mm.core.page.FragmentationIndex;
 import mm.replay.ParseStats;
 import mm.replay.ReplayReport;
 
@@ -77,9 +77,9 @@ public final class ReplayFormatter {
             zw = Math.max(zw, z.zone().length());
         }
         for (ReplayReport.ZoneFragmentation z : r.zones()) {
-            sb.append("  ").append(pad(z.zone(), zw)).append("  start ").append(Fragmentation.format(z.start())).append("  worst ")
-                    .append(Fragmentation.format(z.worst())).append(" (after event ").append(z.worstAtEvent()).append(")  end ")
-                    .append(Fragmentation.format(z.end())).append('\n');
+            sb.append("  ").append(pad(z.zone(), zw)).append("  start ").append(FragmentationIndex.format(z.start())).append("  worst ")
+                    .append(FragmentationIndex.format(z.worst())).append(" (after event ").append(z.worstAtEvent()).append(")  end ")
+                    .append(FragmentationIndex.format(z.end())).append('\n');
         }
         row(sb, "free pages", "at start " + r.freeAtStart() + " = at end " + r.freeAtEnd() + " + held by the replay " + r.pagesHeld()
                 + " + slab pages " + r.slabPagesHeld() + (r.balanced() ? "" : "  (UNBALANCED)"));
@@ -112,8 +112,8 @@ public final class ReplayFormatter {
             List<String> row = new ArrayList<>(List.of(r.frameImpl(),
                     Long.toString(r.pages().failures() + r.objects().failures()),
                     Long.toString(r.pages().unknownFrees() + r.objects().unknownFrees()),
-                    z == null ? "-" : Fragmentation.format(z.worst()),
-                    z == null ? "-" : Fragmentation.format(z.end()),
+                    z == null ? "-" : FragmentationIndex.format(z.worst()),
+                    z == null ? "-" : FragmentationIndex.format(z.end()),
                     r.cacheImpl() == null ? "-" : decisions(r.kmalloc())));
             if (timing) {
                 row.add(String.format(Locale.ROOT, "%.0f", r.eventsPerSecond()));

@@ -134,6 +134,25 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         return 0;
     }
 
+    /**
+     * {@code reserve_highatomic_pageblock}: a high-order atomic allocation (ALLOC_HIGHATOMIC) just
+     * took the block at {@code pfn} from the zone; an implementation with migratetypes may turn its
+     * pageblock into a MIGRATE_HIGHATOMIC reserve. The default has no reserve.
+     */
+    protected void reserveHighatomicPageblock(long pfn, int order, Zone zone) {
+    }
+
+    /**
+     * {@code unreserve_highatomic_pageblock} for one zone of the zonelist: gives one reserved
+     * pageblock back to {@code migratetype}, keeping at least one pageblock reserved unless
+     * {@code force}. The default has no reserve.
+     *
+     * @return true if free pages moved out of the reserve
+     */
+    protected boolean unreserveHighatomicPageblock(Zone zone, int migratetype, boolean force) {
+        return false;
+    }
+
     // ---- allocation --------------------------------------------------------------------------
 
     /** The allocation context ({@code struct alloc_context}). */
@@ -254,6 +273,10 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 long pfn = rmqueue(ac.preferred, zone, order, ac.migratetype, allocFlags, ac.cpu);
                 if (pfn != NO_PAGE) {
                     zoneStatistics(ac.preferred, zone, ac.localNid, ac.cpu);
+                    // a high-order atomic allocation: should its pageblock be reserved for the next ones?
+                    if ((allocFlags & AllocFlags.ALLOC_HIGHATOMIC) != 0) {
+                        reserveHighatomicPageblock(pfn, order, zone);
+                    }
                     if ((allocFlags & AllocFlags.ALLOC_KSWAPD) != 0 && zoneFlags.test(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK)) {
                         zoneFlags.clear(zone, ZoneFlags.ZONE_BOOSTED_WATERMARK);
                         wakeupKswapd(zone, 0, 0, zone.type().ordinal());
@@ -318,11 +341,48 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 return pfn;
             }
         }
+        // a caller that may reclaim: __alloc_pages_direct_reclaim (nothing to reclaim yet) gives back
+        // high-atomic reserve pageblocks but the last one, then should_reclaim_retry, once its retries
+        // run out, the last one too (not for costly orders without __GFP_RETRY_MAYFAIL, nor __GFP_NORETRY)
+        if (Gfp.allowsBlocking(gfp)) {
+            boolean mayForce = (gfp & Gfp.__GFP_NORETRY) == 0
+                    && (order <= PAGE_ALLOC_COSTLY_ORDER || (gfp & Gfp.__GFP_RETRY_MAYFAIL) != 0);
+            boolean force = false;
+            while (true) {
+                if (!unreserveHighatomic(ac, force)) {
+                    if (force || !mayForce) {
+                        break;
+                    }
+                    force = true;
+                    continue;
+                }
+                pfn = getPageFromFreelist(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac);
+                if (pfn != NO_PAGE) {
+                    return pfn;
+                }
+            }
+        }
         // nopage: a __GFP_NOFAIL request that cannot reclaim is refused ("unreasonable nofail requests")
         if ((gfp & Gfp.__GFP_NOFAIL) != 0 && Gfp.allowsBlocking(gfp)) {
             pfn = getPageFromFreelist(gfp, order, AllocFlags.ALLOC_MIN_RESERVE, ac);
         }
         return pfn;
+    }
+
+    /**
+     * {@code unreserve_highatomic_pageblock}: the zones of the zonelist the request may use, in
+     * order, until one gives a reserved pageblock back to the request's migratetype.
+     */
+    private boolean unreserveHighatomic(AllocContext ac, boolean force) {
+        for (Zone zone : ac.zonelist) {
+            if (zone.type().ordinal() > ac.highestZoneIdx) {
+                continue;
+            }
+            if (unreserveHighatomicPageblock(zone, ac.migratetype, force)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code wake_all_kswapds}: wakes kswapd of each node of the zonelist, once per node. */

@@ -6,7 +6,7 @@
  * {@link mm.core.page.PageAllocatorCore} and supplies {@code rmqueue} and {@code free_one_page}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package mm.core.page;
 
 import org.osgi.annotation.bundle.Export;
