@@ -82,6 +82,33 @@ class StudentWorkflowIT {
     }
 
     @Test
+    void anObjectCacheFromItsTemplateIsGradedAndTakesOverLiveObjects(@TempDir Path tmp) throws Exception {
+        LauncherProcessIT.distributionIsFresh();
+        Path load = Files.createDirectories(tmp.resolve("load"));
+        Map<String, String> env = env(Files.createDirectories(tmp.resolve("state")), load);
+        Path impls = tmp.resolve("impls");
+        LauncherProcessIT.Result made = LauncherProcessIT.mm(env, ROOT, "new-impl", "ObjectCache", "stud-slab", "--dir", impls.toString());
+        assertEquals(0, made.code(), made.err());
+        Path module = impls.resolve("stud-slab");
+        List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "package"));
+        if (env.containsKey("MAVEN_OPTS")) {
+            mvn.add(env.get("MAVEN_OPTS"));
+        }
+        Process build = new ProcessBuilder(mvn).directory(module.toFile()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("build.log").toFile()).start();
+        assertTrue(build.waitFor(300, TimeUnit.SECONDS), "the module's build did not finish");
+        assertEquals(0, build.exitValue(), Files.readString(tmp.resolve("build.log"), StandardCharsets.UTF_8));
+        Files.copy(module.resolve("target/stud-slab-1.0.0-SNAPSHOT.jar"), load.resolve("stud-slab.jar"));
+
+        LauncherProcessIT.Result r = LauncherProcessIT.mm(env, ROOT, "-c",
+                "mm:tck ObjectCache stud-slab; p = (mm:kmalloc 100); mm:use ObjectCache stud-slab; mm:kfree $p; mm:check");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("PASS handover-across-implementations\n"), r.out());
+        assertTrue(r.out().contains("score: 24/24 (100%)\n"), r.out());
+        assertTrue(r.out().contains("ObjectCache: slub -> stud-slab\nok\n"), r.out());
+    }
+
+    @Test
     void theSecondAllocatorChosenInOneRunIsActiveInTheNext(@TempDir Path tmp) throws Exception {
         LauncherProcessIT.distributionIsFresh();
         Map<String, String> env = env(Files.createDirectories(tmp.resolve("state")), Files.createDirectories(tmp.resolve("load")));
