@@ -90,9 +90,9 @@ public class BuddyAllocator extends PageAllocatorCore {
         }
         // build_all_zonelists: grouping by mobility is off when there are fewer pages than a pageblock per type
         boolean mobilityDisabled = machine.totalramPages() < (long) Machine.PAGEBLOCK_NR_PAGES * MigrateType.MIGRATE_TYPES;
-        rmqueue = new Rmqueue(machine.frames(), mobilityDisabled, zoneFlags());
+        rmqueue = new Rmqueue(machine.frames(), mobilityDisabled, zoneFlags(), trace);
         freeOnePage = new FreeOnePage(machine.frames());
-        pcpLists = new PerCpuLists(machine.frames(), rmqueue, freeOnePage, zoneFlags(), this, areas.length, machine.cpuCount());
+        pcpLists = new PerCpuLists(machine.frames(), rmqueue, freeOnePage, zoneFlags(), this, areas.length, machine.cpuCount(), trace);
         this.perCpuLists = perCpuLists;
         if (adoptNow) {
             adopt(Handover.BOOT);

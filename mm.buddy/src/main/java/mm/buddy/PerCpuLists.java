@@ -8,6 +8,7 @@ import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.core.page.WatermarkCheck;
 import mm.core.page.ZoneFlags;
+import mm.core.trace.KmemTrace;
 
 /**
  * The per-CPU page lists of every zone (mm/page_alloc.c, 6.7+): {@code rmqueue_pcplist} serves
@@ -32,9 +33,11 @@ final class PerCpuLists {
     private final ZoneFlags zoneFlags;
     private final WatermarkCheck.FreeBlocks blocks;
     private final PerCpuPages[][] pcps;
+    private final KmemTrace trace;
 
     PerCpuLists(FrameTable ft, Rmqueue rmqueue, FreeOnePage freeOnePage, ZoneFlags zoneFlags, WatermarkCheck.FreeBlocks blocks,
-            int zones, int cpus) {
+            int zones, int cpus, KmemTrace trace) {
+        this.trace = trace;
         this.ft = ft;
         this.rmqueue = rmqueue;
         this.freeOnePage = freeOnePage;
@@ -244,6 +247,9 @@ final class PerCpuLists {
                     pcp.del(page, pindex);
                     count -= nrPages;
                     pcp.count -= nrPages;
+                    if (trace.mmPagePcpuDrain.enabled()) {
+                        trace.mmPagePcpuDrain.emit(KmemTrace.mmPagePcpuDrainArgs(page, order, mt));
+                    }
                     freeOnePage.freeOnePage(area, page, order, mt, false);
                 } while (count > 0 && !pcp.empty(pindex));
             }

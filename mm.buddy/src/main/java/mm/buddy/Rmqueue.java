@@ -8,6 +8,7 @@ import mm.api.machine.PageFlags;
 import mm.api.machine.Zone;
 import mm.core.page.AllocFlags;
 import mm.core.page.ZoneFlags;
+import mm.core.trace.KmemTrace;
 
 /**
  * Taking blocks off a zone's free lists (mm/page_alloc.c, 6.15+): {@code rmqueue_buddy},
@@ -41,12 +42,19 @@ final class Rmqueue {
     private final FrameTable ft;
     private final boolean mobilityDisabled;
     private final ZoneFlags zoneFlags;
+    private final KmemTrace trace;
 
     /**
      * @param mobilityDisabled {@code page_group_by_mobility_disabled}: too little memory to group pages by mobility
      * @param zoneFlags where a fragmenting fallback records ZONE_BOOSTED_WATERMARK
      */
     Rmqueue(FrameTable ft, boolean mobilityDisabled, ZoneFlags zoneFlags) {
+        this(ft, mobilityDisabled, zoneFlags, new KmemTrace(mm.api.trace.Tracer.none()));
+    }
+
+    /** With the machine's kmem tracepoints (mm_page_alloc_zone_locked, mm_page_alloc_extfrag). */
+    Rmqueue(FrameTable ft, boolean mobilityDisabled, ZoneFlags zoneFlags, KmemTrace trace) {
+        this.trace = trace;
         this.ft = ft;
         this.mobilityDisabled = mobilityDisabled;
         this.zoneFlags = zoneFlags;
@@ -112,6 +120,10 @@ final class Rmqueue {
                 continue;
             }
             pageDelAndExpand(area, page, order, current, migratetype);
+            if (trace.mmPageAllocZoneLocked.enabled()) {
+                trace.mmPageAllocZoneLocked.emit(KmemTrace.mmPageAllocZoneLockedArgs(page, order, migratetype,
+                        order <= FrameAllocator.PAGE_ALLOC_COSTLY_ORDER && migratetype < MigrateType.MIGRATE_PCPTYPES));
+            }
             return page;
         }
         return NO;
@@ -203,6 +215,9 @@ final class Rmqueue {
             int page = area.first(current, fallbackMt);
             int got = tryToClaimBlock(area, page, current, order, startMt, fallbackMt, allocFlags);
             if (got != NO) {
+                if (trace.mmPageAllocExtfrag.enabled()) {
+                    extfrag(got, order, current, startMt, fallbackMt);
+                }
                 return got;
             }
         }
@@ -221,9 +236,18 @@ final class Rmqueue {
             }
             int page = area.first(current, fallbackMt);
             pageDelAndExpand(area, page, order, current, fallbackMt);
+            if (trace.mmPageAllocExtfrag.enabled()) {
+                extfrag(page, order, current, startMt, fallbackMt);
+            }
             return page;
         }
         return NO;
+    }
+
+    /** trace_mm_page_alloc_extfrag: change_ownership when the block's pageblock now has the requested type. */
+    private void extfrag(long page, int order, int fallbackOrder, int startMt, int fallbackMt) {
+        trace.mmPageAllocExtfrag.emit(KmemTrace.mmPageAllocExtfragArgs(page, order, fallbackOrder, startMt, fallbackMt,
+                ft.pageblockMigratetype(page) == startMt));
     }
 
     /**

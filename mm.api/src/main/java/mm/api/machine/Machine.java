@@ -2,6 +2,7 @@ package mm.api.machine;
 
 import java.util.List;
 import java.util.function.Supplier;
+import mm.api.trace.Tracer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -76,6 +77,16 @@ public interface Machine {
 
     /** The simulated clock. */
     SimClock clock();
+
+    /**
+     * The machine's tracing facility (/sys/kernel/tracing): subsystems look their tracepoints up
+     * here once, when they bind. {@link Tracer#none()} for a machine without one.
+     *
+     * @since 1.2
+     */
+    default Tracer tracer() {
+        return Tracer.none();
+    }
 
     /** The number of CPUs ({@code num_online_cpus}). */
     default int cpuCount() {

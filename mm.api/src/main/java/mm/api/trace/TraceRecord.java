@@ -14,11 +14,44 @@ public record TraceRecord(long nanos, int cpu, int pid, String comm, String even
 
     /**
      * The line as /sys/kernel/tracing/trace prints it with the default options:
-     * {@code           <...>-1234    [001] .....   199.110218: mm_page_alloc: page=...}.
+     * {@code             java-5239    [001] .....   199.128519: mm_page_alloc: page=...}: the task's
+     * name right-aligned in 16 columns ({@code %16s-%-7d}, trace_print_context), the CPU, the
+     * latency flags, seconds and microseconds.
      */
     public String format() {
+        return appendTo(new StringBuilder(48 + args.length())).toString();
+    }
+
+    /** Appends {@link #format()} to a builder. */
+    public StringBuilder appendTo(StringBuilder sb) {
         long usecs = nanos / 1000;
-        String task = comm + "-" + pid;
-        return String.format("%16s [%03d] ..... %5d.%06d: %s: %s", task, cpu, usecs / 1_000_000, usecs % 1_000_000, event, args);
+        pad(sb, comm, 16, true);
+        sb.append('-');
+        pad(sb, Integer.toString(pid), 7, false);
+        sb.append(" [");
+        String c = Integer.toString(cpu);
+        for (int i = c.length(); i < 3; i++) {
+            sb.append('0');
+        }
+        sb.append(c).append("] ..... ");
+        pad(sb, Long.toString(usecs / 1_000_000), 5, true);
+        sb.append('.');
+        String frac = Long.toString(usecs % 1_000_000);
+        for (int i = frac.length(); i < 6; i++) {
+            sb.append('0');
+        }
+        return sb.append(frac).append(": ").append(event).append(": ").append(args);
+    }
+
+    private static void pad(StringBuilder sb, String s, int width, boolean right) {
+        if (!right) {
+            sb.append(s);
+        }
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        if (right) {
+            sb.append(s);
+        }
     }
 }

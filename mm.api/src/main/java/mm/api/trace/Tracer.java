@@ -23,4 +23,40 @@ public interface Tracer {
 
     /** Receives every record emitted from now on, until the returned handle is closed. */
     AutoCloseable addSink(TraceSink sink);
+
+    /**
+     * The records in the ring buffer, oldest first (what {@code trace} prints below its header).
+     *
+     * @since 1.1
+     */
+    default List<TraceRecord> records() {
+        return List.of();
+    }
+
+    /**
+     * Records written since the last {@link #clear()}, including those the ring buffer has
+     * overwritten since ({@code entries-written} of the trace file's header).
+     *
+     * @since 1.1
+     */
+    default long entriesWritten() {
+        return 0;
+    }
+
+    /**
+     * Empties the ring buffer ({@code echo > trace}).
+     *
+     * @since 1.1
+     */
+    default void clear() {
+    }
+
+    /**
+     * A tracer whose events are never enabled, for machines without one.
+     *
+     * @since 1.1
+     */
+    static Tracer none() {
+        return NoTracer.INSTANCE;
+    }
 }

@@ -12,6 +12,7 @@ import mm.console.commands.ReplayCommand;
 import mm.console.commands.SlabCommands;
 import mm.console.commands.SysctlCommand;
 import mm.console.commands.TckCommand;
+import mm.console.commands.TraceCommand;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -48,6 +49,8 @@ public class ScriptRunner {
     SlabCommands slabCommands;
     @Reference
     ReplayCommand replayCommand;
+    @Reference
+    TraceCommand traceCommand;
 
     /**
      * Runs a program.

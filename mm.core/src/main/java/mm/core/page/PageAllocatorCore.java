@@ -15,6 +15,7 @@ import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.api.subsystem.ContractViolation;
 import mm.api.subsystem.Handover;
+import mm.core.trace.KmemTrace;
 
 /**
  * The zoned page allocator's mechanics (mm/page_alloc.c) around an index of free blocks that a
@@ -60,11 +61,14 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     private final HandoverLatch<FrameAllocator> latch = new HandoverLatch<>(CONTRACT);
     private volatile long kswapdWakeups;
     private volatile long allocFailures;
+    /** The kmem tracepoints of the machine's tracer. */
+    protected KmemTrace trace = new KmemTrace(mm.api.trace.Tracer.none());
 
     /** Binds to a machine; {@link #adopt} must follow before the allocator answers calls. */
     protected void bind(Machine m) {
         this.machine = m;
         this.frames = m.frames();
+        this.trace = KmemTrace.of(m);
         this.nodes = m.nodes().size();
         this.zoneFlags = new ZoneFlags(nodes);
         this.gates = new CpuGates(m.cpuCount());
@@ -204,9 +208,15 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         }
         if (pfn == NO_PAGE) {
             allocFailures++;
+            if (trace.mmPageAlloc.enabled()) {
+                trace.mmPageAlloc.emit(KmemTrace.mmPageAllocArgs(-1, order, ac.migratetype, gfp));
+            }
             return NO_PAGE;
         }
         prepNewPage(pfn, order, gfp);
+        if (trace.mmPageAlloc.enabled()) {
+            trace.mmPageAlloc.emit(KmemTrace.mmPageAllocArgs(pfn, order, ac.migratetype, gfp));
+        }
         return pfn;
     }
 
@@ -482,6 +492,9 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         if (count > 1) {
             ft.setRefcount(pfn, count - 1);
             return;
+        }
+        if (trace.mmPageFree.enabled()) {
+            trace.mmPageFree.emit(KmemTrace.mmPageFreeArgs(pfn, order));
         }
         freePagesPrepare(pfn);
         freeFrozenPages(zoneOf(pfn), pfn, order, cpu);

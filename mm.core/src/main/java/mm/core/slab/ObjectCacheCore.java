@@ -24,6 +24,7 @@ import mm.api.subsystem.Subsystem;
 import mm.core.page.CpuGates;
 import mm.core.page.FrameState;
 import mm.core.page.HandoverLatch;
+import mm.core.trace.KmemTrace;
 
 /**
  * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
@@ -43,6 +44,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     /** The machine. */
     protected final Machine machine;
+    /** The kmem tracepoints of the machine's tracer. */
+    protected final KmemTrace trace;
     /** Its frame table. */
     protected final FrameTable ft;
     /** Kernel addresses. */
@@ -72,6 +75,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** An instance on a machine, dormant until {@link #adopt}. */
     protected ObjectCacheCore(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
         this.machine = machine;
+        this.trace = KmemTrace.of(machine);
         this.ft = machine.frames();
         this.dm = new DirectMap(machine);
         this.table = new SlabTable(ft);
@@ -266,6 +270,11 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             if (addr != 0 && c.geometry().debug()) {
                 postAllocHook(addr, gfp, c.objectSize());
             }
+            if (trace.kmemCacheAlloc.enabled()) {
+                trace.kmemCacheAlloc.emit(KmemTrace.kmemCacheAllocArgs(KmemTrace.SITE_CACHE_ALLOC, addr, c.name(), c.objectSize(),
+                        c.geometry().size(), gfp, Machine.NUMA_NO_NODE,
+                        c.has(SlabFlags.SLAB_ACCOUNT) || (gfp & Gfp.__GFP_ACCOUNT) != 0));
+            }
             return addr;
         } finally {
             leave(cpu);
@@ -286,6 +295,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 // cache_from_obj: "Wrong slab cache. %s but object is from %s"
                 throw new IllegalArgumentException("kmem_cache_free(" + c.name() + ", " + DirectMap.format(addr)
                         + "): wrong slab cache, the object is from " + slab.cache.name());
+            }
+            if (trace.kmemCacheFree.enabled()) {
+                trace.kmemCacheFree.emit(KmemTrace.kmemCacheFreeArgs(KmemTrace.SITE_CACHE_FREE, addr, c.name()));
             }
             free(slab, addr, cpu, SlabDebug.CALLER_KMEM_CACHE_FREE);
         } finally {
@@ -309,12 +321,21 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         }
         try {
             if (size > Kmalloc.KMALLOC_MAX_CACHE_SIZE) {
-                return kmallocLarge(size, gfp);
+                long addr = kmallocLarge(size, gfp);
+                if (trace.kmalloc.enabled()) {
+                    trace.kmalloc.emit(KmemTrace.kmallocArgs(KmemTrace.SITE_KMALLOC, addr, size,
+                            Machine.PAGE_SIZE << Kmalloc.largeOrder(size), gfp, Machine.NUMA_NO_NODE));
+                }
+                return addr;
             }
             C c = kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)];
             long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMALLOC);
             if (addr != 0 && c.geometry().debug()) {
                 postAllocHook(addr, gfp, (int) size);
+            }
+            if (trace.kmalloc.enabled()) {
+                trace.kmalloc.emit(KmemTrace.kmallocArgs(KmemTrace.SITE_KMALLOC, addr, size, c.geometry().size(), gfp,
+                        Machine.NUMA_NO_NODE));
             }
             return addr;
         } finally {
@@ -360,6 +381,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public void kfree(long addr) {
+        if (trace.kfree.enabled()) {
+            trace.kfree.emit(KmemTrace.kfreeArgs(KmemTrace.SITE_KFREE, addr));
+        }
         if (addr == 0 || addr == ZERO_SIZE_PTR) {
             return;
         }

@@ -16,6 +16,10 @@ import mm.api.machine.SimClock;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.hw.zone.ZoneWatermarks;
+import mm.api.trace.TraceRecord;
+import mm.api.trace.TraceSink;
+import mm.api.trace.Tracepoint;
+import mm.api.trace.Tracer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,9 +36,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * shaped like the real one whose /proc files the directory holds ({@link MachineCapture}); only
  * the CPU count may then be given as well.
  */
-@Component(service = {Machine.class, WatermarkControl.class}, configurationPid = MachineComponent.PID, immediate = true)
+@Component(service = {Machine.class, WatermarkControl.class, Tracer.class}, configurationPid = MachineComponent.PID, immediate = true)
 @Designate(ocd = MachineComponent.Config.class)
-public class MachineComponent implements Machine, WatermarkControl {
+public class MachineComponent implements Machine, WatermarkControl, Tracer {
 
     /** The configuration PID. */
     public static final String PID = "mm.machine";
@@ -68,6 +72,53 @@ public class MachineComponent implements Machine, WatermarkControl {
         } else {
             machine = MachineImpl.boot(configFrom(config, context::getProperty));
         }
+        String kb = context.getProperty(PROP_TRACE_BUFFER_KB);
+        if (kb != null && !kb.isBlank()) {
+            machine.tracer().setBufferSizeKb(parseCount("trace buffer size (KiB)", kb.trim()));
+        }
+    }
+
+    /** The framework property giving the trace ring buffer's size per CPU in KiB ({@code buffer_size_kb}). */
+    public static final String PROP_TRACE_BUFFER_KB = "mm.trace.buffer_size_kb";
+
+    @Override
+    public Tracer tracer() {
+        return machine.tracer();
+    }
+
+    @Override
+    public Tracepoint tracepoint(String system, String event) {
+        return machine.tracer().tracepoint(system, event);
+    }
+
+    @Override
+    public List<String> events() {
+        return machine.tracer().events();
+    }
+
+    @Override
+    public int setEnabled(String pattern, boolean enabled) {
+        return machine.tracer().setEnabled(pattern, enabled);
+    }
+
+    @Override
+    public AutoCloseable addSink(TraceSink sink) {
+        return machine.tracer().addSink(sink);
+    }
+
+    @Override
+    public List<TraceRecord> records() {
+        return machine.tracer().records();
+    }
+
+    @Override
+    public long entriesWritten() {
+        return machine.tracer().entriesWritten();
+    }
+
+    @Override
+    public void clear() {
+        machine.tracer().clear();
     }
 
     @Override

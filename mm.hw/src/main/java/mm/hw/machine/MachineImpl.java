@@ -30,6 +30,7 @@ public final class MachineImpl implements Machine {
     private final Zone[][] zoneTable;
     private final List<List<Zone>> zonelists;
     private final SimClockImpl clock = new SimClockImpl();
+    private final mm.hw.trace.TracerImpl tracer;
     private final ThreadLocal<int[]> cpu = ThreadLocal.withInitial(() -> new int[1]);
     /** The last thread that asked for its CPU, and the answer: spares the thread-local lookup on hot paths. */
     private volatile CpuOfThread lastAsked = new CpuOfThread(null, null);
@@ -53,6 +54,12 @@ public final class MachineImpl implements Machine {
             lists.add(buildZonelist(nid));
         }
         this.zonelists = List.copyOf(lists);
+        this.tracer = new mm.hw.trace.TracerImpl(clock::nanos, this::currentCpu, booted.cpuToNode().length);
+    }
+
+    @Override
+    public mm.hw.trace.TracerImpl tracer() {
+        return tracer;
     }
 
     /** Boots a machine of this shape. */

@@ -1,0 +1,101 @@
+package mm.hw.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import mm.api.machine.MachineConfig;
+import mm.api.trace.TraceRecord;
+import mm.api.trace.Tracepoint;
+import mm.hw.machine.MachineImpl;
+import org.junit.jupiter.api.Test;
+
+class TracerImplTest {
+
+    private final AtomicLong now = new AtomicLong();
+    private final TracerImpl t = new TracerImpl(now::get, () -> 1, 2);
+
+    @Test
+    void theKmemEventsAreKnownAndOff() {
+        assertEquals(10, t.events().size());
+        assertTrue(t.events().contains("kmem:mm_page_alloc"));
+        for (String e : t.events()) {
+            assertFalse(t.tracepoint("kmem", e.substring(5)).enabled(), e);
+        }
+        assertSame(t.tracepoint("kmem", "kmalloc"), t.tracepoint("kmem", "kmalloc"));
+    }
+
+    @Test
+    void selectionLikeSetEvent() {
+        t.tracepoint("vmscan", "mm_vmscan_kswapd_wake");
+        assertEquals(1, t.setEnabled("kmem:mm_page_alloc", true));
+        assertTrue(t.tracepoint("kmem", "mm_page_alloc").enabled());
+        assertFalse(t.tracepoint("kmem", "mm_page_free").enabled());
+        assertEquals(10, t.setEnabled("kmem:*", true));
+        assertFalse(t.tracepoint("vmscan", "mm_vmscan_kswapd_wake").enabled());
+        assertEquals(11, t.setEnabled("*:*", true));
+        assertEquals(1, t.setEnabled("mm_page_free", false));
+        assertFalse(t.tracepoint("kmem", "mm_page_free").enabled());
+        assertEquals(6, t.setEnabled("mm_page_*", false));
+        assertEquals(0, t.setEnabled("nosuch:*", true));
+        assertEquals(1, t.setEnabled("*:mm_vmscan_kswapd_wake", false));
+        assertThrows(IllegalArgumentException.class, () -> t.setEnabled(" ", true));
+    }
+
+    @Test
+    void recordsCarryClockCpuAndTask() {
+        Tracepoint p = t.tracepoint("kmem", "kfree");
+        now.set(1_234_567_000L);
+        p.emit("call_site=x+0x0/0x0 ptr=0000000000000010");
+        t.runAs("capture_kmem_trace", 5165, () -> {
+            p.emit("a=1");
+            return null;
+        });
+        List<TraceRecord> r = t.records();
+        assertEquals(2, r.size());
+        assertEquals("      mm-console-0       [001] .....     1.234567: kfree: call_site=x+0x0/0x0 ptr=0000000000000010",
+                r.get(0).format());
+        assertEquals(" capture_kmem_tr-5165    [001] .....     1.234567: kfree: a=1", r.get(1).format());
+    }
+
+    @Test
+    void theRingOverwritesItsOldest() {
+        t.setBufferSizeKb(1);
+        int cap = t.capacity();
+        assertEquals(1024 / TracerImpl.ENTRY_BYTES * 2, cap);
+        Tracepoint p = t.tracepoint("kmem", "kfree");
+        for (int i = 0; i < cap + 5; i++) {
+            p.emit("n=" + i);
+        }
+        List<TraceRecord> r = t.records();
+        assertEquals(cap, r.size());
+        assertEquals("n=5", r.get(0).args());
+        assertEquals("n=" + (cap + 4), r.get(cap - 1).args());
+        assertEquals(cap + 5, t.entriesWritten());
+        t.clear();
+        assertEquals(0, t.records().size());
+        assertEquals(0, t.entriesWritten());
+    }
+
+    @Test
+    void sinksSeeEveryRecord() throws Exception {
+        List<TraceRecord> seen = new ArrayList<>();
+        AutoCloseable h = t.addSink(seen::add);
+        t.tracepoint("kmem", "kfree").emit("a");
+        h.close();
+        t.tracepoint("kmem", "kfree").emit("b");
+        assertEquals(1, seen.size());
+    }
+
+    @Test
+    void theMachineOwnsOne() {
+        MachineImpl m = MachineImpl.boot(MachineConfig.DEFAULT.withMem(MachineConfig.parseSize("256M")));
+        assertSame(m.tracer(), m.tracer());
+        assertEquals(TracerImpl.DEFAULT_BUFFER_SIZE_KB, m.tracer().bufferSizeKb());
+    }
+}
