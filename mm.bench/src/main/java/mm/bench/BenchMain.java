@@ -30,6 +30,7 @@ public final class BenchMain {
                 .include(PageAllocBenchmark.class.getName())
                 .include(MachineSizeBenchmark.class.getName())
                 .include(SlabAllocBenchmark.class.getName())
+                .include(TraceCostBenchmark.class.getName())
                 .forks(1).threads(1)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))
@@ -38,8 +39,11 @@ public final class BenchMain {
         Map<String, Double> score = new TreeMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
-            String gib = r.getParams().getParam("gib");
-            score.put(name.substring(name.lastIndexOf('.') + 1) + (gib == null ? "" : ":" + gib), r.getPrimaryResult().getScore());
+            String param = r.getParams().getParam("gib");
+            if (param == null) {
+                param = r.getParams().getParam("tracing");
+            }
+            score.put(name.substring(name.lastIndexOf('.') + 1) + (param == null ? "" : ":" + param), r.getPrimaryResult().getScore());
         }
         HeapPerFrame.Result heap = HeapPerFrame.measure(64L << 30);
         SwapPause.Result swap = SwapPause.measure(SwapPause.DEFAULT_SWAPS);
@@ -76,6 +80,11 @@ public final class BenchMain {
         System.out.printf("  OSGi service       %,14.0f pairs/s   target >= 20,000,000%n", score.getOrDefault("kmallocService", 0.0));
         System.out.printf("  kmem_cache direct  %,14.0f pairs/s   (a cache of its own: no size-class lookup)%n",
                 score.getOrDefault("kmemCacheDirect", 0.0));
+        System.out.println("kmem tracepoints (buddy + SLUB called directly; off: every event disabled, on: every kmem event recorded)");
+        System.out.printf("  order-0 pairs      %,14.0f off  %,14.0f on  pairs/s%n", score.getOrDefault("order0Pair:off", 0.0),
+                score.getOrDefault("order0Pair:on", 0.0));
+        System.out.printf("  kmalloc(64) pairs  %,14.0f off  %,14.0f on  pairs/s%n", score.getOrDefault("kmallocPair:off", 0.0),
+                score.getOrDefault("kmallocPair:on", 0.0));
         System.out.printf("heap per live object: %,d kmalloc-64 objects cost %,d heap bytes = %.2f bytes/object%n", perObject.objects(),
                 perObject.heapBytes(), perObject.perObject());
         if (replay != null) {
