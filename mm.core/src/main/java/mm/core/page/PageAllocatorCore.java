@@ -15,6 +15,7 @@ import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.api.subsystem.ContractViolation;
 import mm.api.subsystem.Handover;
+import mm.api.trace.Tracepoint;
 import mm.core.trace.KmemTrace;
 
 /**
@@ -63,12 +64,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     private volatile long allocFailures;
     /** The kmem tracepoints of the machine's tracer. */
     protected KmemTrace trace = new KmemTrace(mm.api.trace.Tracer.none());
+    private Tracepoint tpPageAlloc = trace.mmPageAlloc;
+    private Tracepoint tpPageFree = trace.mmPageFree;
 
     /** Binds to a machine; {@link #adopt} must follow before the allocator answers calls. */
     protected void bind(Machine m) {
         this.machine = m;
         this.frames = m.frames();
         this.trace = KmemTrace.of(m);
+        this.tpPageAlloc = trace.mmPageAlloc;
+        this.tpPageFree = trace.mmPageFree;
         this.nodes = m.nodes().size();
         this.zoneFlags = new ZoneFlags(nodes);
         this.gates = new CpuGates(m.cpuCount());
@@ -208,16 +213,23 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         }
         if (pfn == NO_PAGE) {
             allocFailures++;
-            if (trace.mmPageAlloc.enabled()) {
-                trace.mmPageAlloc.emit(KmemTrace.mmPageAllocArgs(-1, order, ac.migratetype, gfp));
-            }
-            return NO_PAGE;
+        } else {
+            prepNewPage(pfn, order, gfp);
         }
-        prepNewPage(pfn, order, gfp);
-        if (trace.mmPageAlloc.enabled()) {
-            trace.mmPageAlloc.emit(KmemTrace.mmPageAllocArgs(pfn, order, ac.migratetype, gfp));
+        if (tpPageAlloc.enabled()) {
+            traceAlloc(pfn, order, ac.migratetype, gfp);
         }
         return pfn;
+    }
+
+    /** trace_mm_page_alloc, out of the hot method so that it stays small for the JIT. */
+    private void traceAlloc(long pfn, int order, int migratetype, int gfp) {
+        tpPageAlloc.emit(KmemTrace.mmPageAllocArgs(pfn, order, migratetype, gfp));
+    }
+
+    /** trace_mm_page_free. */
+    private void traceFree(long pfn, int order) {
+        tpPageFree.emit(KmemTrace.mmPageFreeArgs(pfn, order));
     }
 
     private static void checkOrder(int order) {
@@ -493,8 +505,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             ft.setRefcount(pfn, count - 1);
             return;
         }
-        if (trace.mmPageFree.enabled()) {
-            trace.mmPageFree.emit(KmemTrace.mmPageFreeArgs(pfn, order));
+        if (tpPageFree.enabled()) {
+            traceFree(pfn, order);
         }
         freePagesPrepare(pfn);
         freeFrozenPages(zoneOf(pfn), pfn, order, cpu);

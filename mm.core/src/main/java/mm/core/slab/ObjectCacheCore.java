@@ -271,9 +271,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 postAllocHook(addr, gfp, c.objectSize());
             }
             if (trace.kmemCacheAlloc.enabled()) {
-                trace.kmemCacheAlloc.emit(KmemTrace.kmemCacheAllocArgs(KmemTrace.SITE_CACHE_ALLOC, addr, c.name(), c.objectSize(),
-                        c.geometry().size(), gfp, Machine.NUMA_NO_NODE,
-                        c.has(SlabFlags.SLAB_ACCOUNT) || (gfp & Gfp.__GFP_ACCOUNT) != 0));
+                traceCacheAlloc(c, addr, gfp);
             }
             return addr;
         } finally {
@@ -297,7 +295,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                         + "): wrong slab cache, the object is from " + slab.cache.name());
             }
             if (trace.kmemCacheFree.enabled()) {
-                trace.kmemCacheFree.emit(KmemTrace.kmemCacheFreeArgs(KmemTrace.SITE_CACHE_FREE, addr, c.name()));
+                traceCacheFree(c, addr);
             }
             free(slab, addr, cpu, SlabDebug.CALLER_KMEM_CACHE_FREE);
         } finally {
@@ -323,8 +321,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             if (size > Kmalloc.KMALLOC_MAX_CACHE_SIZE) {
                 long addr = kmallocLarge(size, gfp);
                 if (trace.kmalloc.enabled()) {
-                    trace.kmalloc.emit(KmemTrace.kmallocArgs(KmemTrace.SITE_KMALLOC, addr, size,
-                            Machine.PAGE_SIZE << Kmalloc.largeOrder(size), gfp, Machine.NUMA_NO_NODE));
+                    traceKmalloc(addr, size, Machine.PAGE_SIZE << Kmalloc.largeOrder(size), gfp);
                 }
                 return addr;
             }
@@ -334,13 +331,31 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 postAllocHook(addr, gfp, (int) size);
             }
             if (trace.kmalloc.enabled()) {
-                trace.kmalloc.emit(KmemTrace.kmallocArgs(KmemTrace.SITE_KMALLOC, addr, size, c.geometry().size(), gfp,
-                        Machine.NUMA_NO_NODE));
+                traceKmalloc(addr, size, c.geometry().size(), gfp);
             }
             return addr;
         } finally {
             leave(cpu);
         }
+    }
+
+    // the tracepoints' formatting, out of the hot methods so that they stay small for the JIT
+
+    private void traceKmalloc(long addr, long size, long bytesAlloc, int gfp) {
+        trace.kmalloc.emit(KmemTrace.kmallocArgs(KmemTrace.SITE_KMALLOC, addr, size, bytesAlloc, gfp, Machine.NUMA_NO_NODE));
+    }
+
+    private void traceKfree(long addr) {
+        trace.kfree.emit(KmemTrace.kfreeArgs(KmemTrace.SITE_KFREE, addr));
+    }
+
+    private void traceCacheAlloc(C c, long addr, int gfp) {
+        trace.kmemCacheAlloc.emit(KmemTrace.kmemCacheAllocArgs(KmemTrace.SITE_CACHE_ALLOC, addr, c.name(), c.objectSize(),
+                c.geometry().size(), gfp, Machine.NUMA_NO_NODE, c.has(SlabFlags.SLAB_ACCOUNT) || (gfp & Gfp.__GFP_ACCOUNT) != 0));
+    }
+
+    private void traceCacheFree(C c, long addr) {
+        trace.kmemCacheFree.emit(KmemTrace.kmemCacheFreeArgs(KmemTrace.SITE_CACHE_FREE, addr, c.name()));
     }
 
     /**
@@ -382,7 +397,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     @Override
     public void kfree(long addr) {
         if (trace.kfree.enabled()) {
-            trace.kfree.emit(KmemTrace.kfreeArgs(KmemTrace.SITE_KFREE, addr));
+            traceKfree(addr);
         }
         if (addr == 0 || addr == ZERO_SIZE_PTR) {
             return;
