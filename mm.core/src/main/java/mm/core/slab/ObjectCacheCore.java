@@ -305,6 +305,15 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public long kmalloc(long size, int gfp) {
+        long addr = kmallocUntraced(size, gfp);
+        if (trace.kmalloc.enabled()) {
+            traceKmalloc(addr, size, gfp);
+        }
+        return addr;
+    }
+
+    /** kmalloc without its tracepoint: the tracepoint stays out of the hot method, which the JIT inlines whole. */
+    private long kmallocUntraced(long size, int gfp) {
         Gfp.validate(gfp);
         if (size == 0) {
             return ZERO_SIZE_PTR;
@@ -319,19 +328,12 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         }
         try {
             if (size > Kmalloc.KMALLOC_MAX_CACHE_SIZE) {
-                long addr = kmallocLarge(size, gfp);
-                if (trace.kmalloc.enabled()) {
-                    traceKmalloc(addr, size, Machine.PAGE_SIZE << Kmalloc.largeOrder(size), gfp);
-                }
-                return addr;
+                return kmallocLarge(size, gfp);
             }
             C c = kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)];
             long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMALLOC);
             if (addr != 0 && c.geometry().debug()) {
                 postAllocHook(addr, gfp, (int) size);
-            }
-            if (trace.kmalloc.enabled()) {
-                traceKmalloc(addr, size, c.geometry().size(), gfp);
             }
             return addr;
         } finally {
@@ -341,12 +343,25 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     // the tracepoints' formatting, out of the hot methods so that they stay small for the JIT
 
-    private void traceKmalloc(long addr, long size, long bytesAlloc, int gfp) {
+    /**
+     * trace_kmalloc: bytes_alloc is the cache's object size, or the pages of a large kmalloc. Not for
+     * kmalloc(0) (the kernel returns ZERO_SIZE_PTR before its tracepoint), nor for a call this
+     * instance forwarded during a hand-over (its successor traced it).
+     */
+    private void traceKmalloc(long addr, long size, int gfp) {
+        if (size <= 0 || size > Kmalloc.KMALLOC_MAX_SIZE || !isActive()) {
+            return;
+        }
+        long bytesAlloc = size > Kmalloc.KMALLOC_MAX_CACHE_SIZE ? Machine.PAGE_SIZE << Kmalloc.largeOrder(size)
+                : kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)].geometry().size();
         trace.kmalloc.emit(KmemTrace.kmallocArgs(KmemTrace.SITE_KMALLOC, addr, size, bytesAlloc, gfp, Machine.NUMA_NO_NODE));
     }
 
+    /** trace_kfree, first thing as in the kernel (NULL and ZERO_SIZE_PTR included); not for a call a successor will trace. */
     private void traceKfree(long addr) {
-        trace.kfree.emit(KmemTrace.kfreeArgs(KmemTrace.SITE_KFREE, addr));
+        if (isActive()) {
+            trace.kfree.emit(KmemTrace.kfreeArgs(KmemTrace.SITE_KFREE, addr));
+        }
     }
 
     private void traceCacheAlloc(C c, long addr, int gfp) {
@@ -399,6 +414,11 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (trace.kfree.enabled()) {
             traceKfree(addr);
         }
+        kfreeUntraced(addr);
+    }
+
+    /** kfree without its tracepoint. */
+    private void kfreeUntraced(long addr) {
         if (addr == 0 || addr == ZERO_SIZE_PTR) {
             return;
         }
