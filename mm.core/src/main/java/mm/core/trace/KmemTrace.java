@@ -71,7 +71,7 @@ public final class KmemTrace {
     public static String mmPageAllocArgs(long pfn, int order, int migratetype, int gfp) {
         StringBuilder sb = page(new StringBuilder(96), pfn);
         return sb.append(" order=").append(order).append(" migratetype=").append(migratetype).append(" gfp_flags=")
-                .append(Gfp.format(gfp)).toString();
+                .append(gfp(gfp)).toString();
     }
 
     /** {@code page=%p pfn=0x%lx order=%d}. */
@@ -115,7 +115,7 @@ public final class KmemTrace {
     public static String kmallocArgs(String callSite, long ptr, long bytesReq, long bytesAlloc, int gfp, int node) {
         StringBuilder sb = new StringBuilder(160).append("call_site=").append(callSite).append(" ptr=");
         hex16(sb, ptr).append(" bytes_req=").append(bytesReq).append(" bytes_alloc=").append(bytesAlloc).append(" gfp_flags=")
-                .append(Gfp.format(gfp)).append(" node=").append(node).append(" accounted=")
+                .append(gfp(gfp)).append(" node=").append(node).append(" accounted=")
                 .append((gfp & Gfp.__GFP_ACCOUNT) != 0);
         return sb.toString();
     }
@@ -130,7 +130,7 @@ public final class KmemTrace {
             int node, boolean accounted) {
         StringBuilder sb = new StringBuilder(160).append("call_site=").append(callSite).append(" ptr=");
         hex16(sb, ptr).append(" name=").append(name).append(" bytes_req=").append(bytesReq).append(" bytes_alloc=")
-                .append(bytesAlloc).append(" gfp_flags=").append(Gfp.format(gfp)).append(" node=").append(node)
+                .append(bytesAlloc).append(" gfp_flags=").append(gfp(gfp)).append(" node=").append(node)
                 .append(" accounted=").append(accounted);
         return sb.toString();
     }
@@ -146,6 +146,24 @@ public final class KmemTrace {
         sb.append("page=");
         hex16(sb, pfn < 0 ? 0 : VMEMMAP_BASE + pfn * STRUCT_PAGE_SIZE);
         return sb.append(" pfn=0x").append(Long.toHexString(pfn < 0 ? 0 : pfn));
+    }
+
+    /** A mask and its names. */
+    private record GfpNames(int mask, String names) {
+    }
+
+    /** Recently printed masks, direct-mapped: a trace repeats a handful of masks. Racy but safe (immutable entries). */
+    private static final GfpNames[] GFP_NAMES = new GfpNames[64];
+
+    /** {@link Gfp#format}, remembered. */
+    static String gfp(int mask) {
+        int i = (mask ^ mask >>> 6 ^ mask >>> 13 ^ mask >>> 19) & (GFP_NAMES.length - 1);
+        GfpNames e = GFP_NAMES[i];
+        if (e == null || e.mask != mask) {
+            e = new GfpNames(mask, Gfp.format(mask));
+            GFP_NAMES[i] = e;
+        }
+        return e.names;
     }
 
     /** %p with no_hash_pointers: 16 hex digits, zero-padded, no prefix. */
