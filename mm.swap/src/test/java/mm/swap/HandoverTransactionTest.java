@@ -16,7 +16,7 @@ import mm.api.subsystem.Switchboard;
 import mm.bitmap.BitmapFactory;
 import mm.buddy.BuddyFactory;
 import mm.hw.machine.MachineImpl;
-import mm.tck.ForwardingFrameAllocator;
+import mm.core.page.ForwardingFrameAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

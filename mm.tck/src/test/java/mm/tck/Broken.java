@@ -9,6 +9,7 @@ import mm.api.machine.Machine;
 import mm.api.machine.Zone;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
+import mm.core.page.ForwardingFrameAllocator;
 
 /**
  * Deliberately broken allocators for the kit's own tests: a correct allocator wrapped so that it

@@ -1,4 +1,4 @@
-package mm.tck;
+package mm.core.page;
 
 import java.util.List;
 import mm.api.frame.FrameAllocator;
