@@ -9,15 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.Machine;
-import mm.api.machine.MachineFactory;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectCacheFactory;
-import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
 import mm.console.replay.ReplayFormatter;
 import mm.replay.Replay;
@@ -27,8 +24,6 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code mm:replay [-t] FILE} re-enacts a real kernel trace (the text of /sys/kernel/tracing/trace
@@ -40,39 +35,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = ReplayCommand.class, property = {"osgi.command.scope=mm", "osgi.command.function=replay",
     "osgi.command.function=replaycmp"})
-public class ReplayCommand {
+public class ReplayCommand extends FactoryCommands {
 
     static final String ACCEPTED = "accepted is a text trace as /sys/kernel/tracing/trace or trace-cmd report print it, plain or .xz";
 
     @Reference
-    volatile MachineFactory machines;
-
-    @Reference
     volatile Machine machine;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile Switchboard switchboard;
-
-    private final List<Map.Entry<String, FrameAllocatorFactory>> factories = new CopyOnWriteArrayList<>();
-    private final List<Map.Entry<String, ObjectCacheFactory>> cacheFactories = new CopyOnWriteArrayList<>();
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addFactory(FrameAllocatorFactory f, Map<String, Object> props) {
-        factories.add(Map.entry(String.valueOf(props.get(Subsystem.PROP_IMPL)), f));
-    }
-
-    void removeFactory(FrameAllocatorFactory f) {
-        factories.removeIf(e -> e.getValue() == f);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addCacheFactory(ObjectCacheFactory f, Map<String, Object> props) {
-        cacheFactories.add(Map.entry(String.valueOf(props.get(Subsystem.PROP_IMPL)), f));
-    }
-
-    void removeCacheFactory(ObjectCacheFactory f) {
-        cacheFactories.removeIf(e -> e.getValue() == f);
-    }
 
     @Descriptor("re-enact a real kernel trace (/sys/kernel/tracing/trace or trace-cmd report text, plain or .xz) on a fresh "
             + "machine of this one's shape, through new instances of the active frame allocator and object cache: events, "
@@ -141,7 +109,7 @@ public class ReplayCommand {
             oc = find(cacheFactories, cacheImpl);
             if (oc == null) {
                 throw new CommandError("the active ObjectCache '" + cacheImpl + "' registers no ObjectCacheFactory to make a fresh "
-                        + "instance: mm:use an object cache with one (" + names(cacheFactories) + ")");
+                        + "instance: mm:use an object cache with one (" + installed(cacheFactories) + ")");
             }
         } else {
             // no switchboard, or no object cache active: any installed one, or none (object events not re-enacted)
@@ -198,22 +166,13 @@ public class ReplayCommand {
         return sb == null ? null : sb.active(contract);
     }
 
-    private static <F> F find(List<Map.Entry<String, F>> list, String impl) {
-        for (Map.Entry<String, F> e : list) {
-            if (e.getKey().equals(impl)) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
-    private static <F> String names(List<Map.Entry<String, F>> list) {
-        List<String> names = list.stream().map(Map.Entry::getKey).sorted().toList();
+    private static <F> String installed(List<Map.Entry<String, F>> list) {
+        List<String> names = names(list);
         return names.isEmpty() ? "none is installed" : String.join(", ", names);
     }
 
     private static <F> String accepted(List<Map.Entry<String, F>> list) {
-        List<String> names = list.stream().map(Map.Entry::getKey).sorted().toList();
+        List<String> names = names(list);
         return names.isEmpty() ? "none (no FrameAllocatorFactory is installed)" : String.join(", ", names);
     }
 }

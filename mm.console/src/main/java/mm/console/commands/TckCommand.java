@@ -2,13 +2,10 @@ package mm.console.commands;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
-import mm.api.machine.MachineFactory;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectCacheFactory;
-import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
 import mm.tck.ConformanceReport;
 import mm.tck.ConformanceSuite;
@@ -16,9 +13,6 @@ import mm.tck.FrameAllocatorConformance;
 import mm.tck.ObjectCacheConformance;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code mm:tck CONTRACT IMPL}: grades an installed implementation with the conformance kit
@@ -27,40 +21,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * is graded on fresh instances of the reference frame allocator (the buddy allocator's factory).
  */
 @Component(service = TckCommand.class, property = {"osgi.command.scope=mm", "osgi.command.function=tck"})
-public class TckCommand {
+public class TckCommand extends FactoryCommands {
 
     /** The contracts the kit has a suite for. */
     static final List<String> SUITES = List.of(FrameAllocator.CONTRACT, ObjectCache.CONTRACT);
 
     /** The frame allocator put under graded object caches when the switchboard names no reference. */
     static final String DEFAULT_FRAME_REFERENCE = "buddy";
-
-    @Reference
-    volatile MachineFactory machines;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile Switchboard switchboard;
-
-    private final List<Map.Entry<String, FrameAllocatorFactory>> factories = new CopyOnWriteArrayList<>();
-    private final List<Map.Entry<String, ObjectCacheFactory>> cacheFactories = new CopyOnWriteArrayList<>();
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addFactory(FrameAllocatorFactory f, Map<String, Object> props) {
-        factories.add(Map.entry(String.valueOf(props.get(Subsystem.PROP_IMPL)), f));
-    }
-
-    void removeFactory(FrameAllocatorFactory f) {
-        factories.removeIf(e -> e.getValue() == f);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addCacheFactory(ObjectCacheFactory f, Map<String, Object> props) {
-        cacheFactories.add(Map.entry(String.valueOf(props.get(Subsystem.PROP_IMPL)), f));
-    }
-
-    void removeCacheFactory(ObjectCacheFactory f) {
-        cacheFactories.removeIf(e -> e.getValue() == f);
-    }
 
     @Descriptor("grade an installed implementation with the conformance kit, on fresh machines (the running one is not "
             + "touched): each check's PASS or FAIL with the reason, then the score")
@@ -124,15 +91,6 @@ public class TckCommand {
         return f;
     }
 
-    private static <F> F find(List<Map.Entry<String, F>> list, String impl) {
-        for (Map.Entry<String, F> e : list) {
-            if (e.getKey().equals(impl)) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
     /** The reference implementation's name of a contract, to grade hand-overs to and from it. */
     private String referenceName(String contract, String otherwise) {
         Switchboard sb = switchboard;
@@ -146,7 +104,7 @@ public class TckCommand {
             return "'" + impl + "' registers no " + factoryType + ": the kit grades an implementation through its factory, "
                     + "with the same mm.contract and mm.impl properties (see docs/student-guide.md)";
         }
-        List<String> names = list.stream().map(Map.Entry::getKey).sorted().toList();
+        List<String> names = names(list);
         return "no " + contract + " implementation named '" + impl + "' has a factory: graded can be "
                 + (names.isEmpty() ? "none (no " + factoryType + " is installed)" : String.join(", ", names));
     }
