@@ -65,10 +65,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     private final Map<String, C> caches = new LinkedHashMap<>();
     @SuppressWarnings("unchecked")
     private final C[][] kmallocCaches = (C[][]) new SlabCache[Kmalloc.NR_KMALLOC_TYPES][Kmalloc.KMALLOC_SHIFT_HIGH + 1];
-    /** Large kmalloc blocks: pfn to order. */
-    private final Map<Long, Integer> large = new HashMap<>();
-    /** Slabs of a predecessor that failed without handing over, pfn to order: kept allocated, their objects lost. */
-    private final Map<Long, Integer> orphans = new HashMap<>();
+    /** Large kmalloc blocks, and the orphaned slabs of a predecessor that failed without handing over. */
+    private final LargeKmalloc large;
+    /** Slab memory's bytes, where kept. */
+    private final SlabBytes bytes;
 
     private final HandoverLatch<ObjectCache> latch = new HandoverLatch<>(CONTRACT);
 
@@ -79,6 +79,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         this.ft = machine.frames();
         this.dm = new DirectMap(machine);
         this.table = new SlabTable(ft);
+        this.large = new LargeKmalloc(machine, dm);
+        this.bytes = new SlabBytes(table, dm);
         this.cpus = machine.cpuCount();
         this.gates = new CpuGates(cpus);
         this.tunables = tunables;
@@ -328,7 +330,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         }
         try {
             if (size > Kmalloc.KMALLOC_MAX_CACHE_SIZE) {
-                return kmallocLarge(size, gfp);
+                return large.alloc(pages(), size, gfp);
             }
             C c = kmallocCaches[Kmalloc.kmallocType(gfp)][Kmalloc.kmallocIndex(size)];
             long addr = allocObject(c, gfp, cpu, SlabDebug.CALLER_KMALLOC);
@@ -393,22 +395,6 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         }
     }
 
-    /** {@code __kmalloc_large_node}: whole pages, counted as unreclaimable slab memory. */
-    private long kmallocLarge(long size, int gfp) {
-        int order = Kmalloc.largeOrder(size);
-        // GFP_SLAB_BUG_MASK: __GFP_DMA32 and __GFP_HIGHMEM make no sense for kmalloc; the kernel warns and drops them
-        long pfn = pages().allocPages((gfp & ~(Gfp.__GFP_DMA32 | Gfp.__GFP_HIGHMEM)) | Gfp.__GFP_COMP, order);
-        if (pfn == FrameAllocator.NO_PAGE) {
-            return 0;
-        }
-        ft.setOwner(pfn, Owners.SLAB);
-        machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, 1L << order);
-        synchronized (large) {
-            large.put(pfn, order);
-        }
-        return dm.virt(pfn, 0);
-    }
-
     @Override
     public void kfree(long addr) {
         if (trace.kfree.enabled()) {
@@ -431,7 +417,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             long pfn = dm.pfn(addr);
             Slab slab = pfn < 0 ? null : table.slabOf(pfn);
             if (slab == null) {
-                freeLarge(addr, pfn);
+                if (!large.free(pages(), addr, pfn)) {
+                    throw new IllegalArgumentException(orphanedOr(addr, pfn, "kfree"));
+                }
                 return;
             }
             free(slab, addr, cpu, SlabDebug.CALLER_KFREE);
@@ -440,33 +428,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         }
     }
 
-    private void freeLarge(long addr, long pfn) {
-        Integer order;
-        synchronized (large) {
-            order = pfn >= 0 && dm.virt(pfn, 0) == addr ? large.remove(pfn) : null;
-        }
-        if (order == null) {
-            throw new IllegalArgumentException(orphanedOr(addr, pfn, "kfree"));
-        }
-        machine.node(ft.nid(pfn)).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, -(1L << order));
-        pages().freePages(pfn, order);
-    }
-
     /** The line for an address in an orphaned slab, else {@link #notAllocated}. */
     private String orphanedOr(long addr, long pfn, String fn) {
-        if (pfn >= 0) {
-            long head = FrameState.allocatedHeadContaining(ft, pfn);
-            Integer order;
-            synchronized (orphans) {
-                order = orphans.get(head);
-            }
-            if (order != null) {
-                return fn + "(" + DirectMap.format(addr) + "): the object is in a slab held by an implementation that failed without "
-                        + "handing over; its objects were lost with it (the slab's " + (1 << order) + " pages at pfn 0x"
-                        + Long.toHexString(head) + " stay allocated)";
-            }
-        }
-        return notAllocated(addr, fn);
+        String orphaned = large.orphaned(addr, pfn, fn);
+        return orphaned != null ? orphaned : notAllocated(addr, fn);
     }
 
     /** One line saying why {@code addr} cannot be freed: not RAM, not a slab, or inside a block. */
@@ -513,11 +478,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         long pfn = dm.pfn(addr);
         Slab slab = pfn < 0 ? null : table.slabOf(pfn);
         if (slab == null) {
-            Integer order;
-            synchronized (large) {
-                order = pfn >= 0 && dm.virt(pfn, 0) == addr ? large.get(pfn) : null;
-            }
-            if (order == null) {
+            int order = large.order(addr, pfn);
+            if (order < 0) {
                 throw new IllegalArgumentException(notAllocated(addr, "ksize"));
             }
             return Machine.PAGE_SIZE << order;
@@ -582,9 +544,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (moved == 0) {
             return 0;
         }
-        byte[] old = peekIfKept(addr, (int) (origSize > 0 ? origSize : Math.min(ks, newSize)));
+        byte[] old = bytes.peekIfKept(addr, (int) (origSize > 0 ? origSize : Math.min(ks, newSize)));
         if (old != null) {
-            pokeIfKept(moved, old);
+            bytes.pokeIfKept(moved, old);
         }
         kfree(addr);
         return moved;
@@ -718,52 +680,13 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     }
 
     @Override
-    public void poke(long addr, byte[] bytes) {
-        Slab slab = slabForBytes(addr, bytes.length);
-        int off = (int) (addr - dm.virt(slab.pfn, 0));
-        synchronized (slab) {
-            System.arraycopy(bytes, 0, slab.mem, off, bytes.length);
-        }
+    public void poke(long addr, byte[] data) {
+        bytes.poke(addr, data);
     }
 
     @Override
     public byte[] peek(long addr, int length) {
-        Slab slab = slabForBytes(addr, length);
-        int off = (int) (addr - dm.virt(slab.pfn, 0));
-        synchronized (slab) {
-            return java.util.Arrays.copyOfRange(slab.mem, off, off + length);
-        }
-    }
-
-    private Slab slabForBytes(long addr, int length) {
-        long pfn = dm.pfn(addr);
-        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
-        if (slab == null) {
-            throw new IllegalArgumentException(DirectMap.format(addr) + " is not in a slab page: mm:poke and mm:peek work on slab memory");
-        }
-        if (slab.mem == null) {
-            throw new IllegalArgumentException(DirectMap.format(addr) + " is in a slab of " + slab.cache.name()
-                    + ", whose contents are not kept: create the cache with debugging (flags SLAB_RED_ZONE, SLAB_POISON...) "
-                    + "or boot with slub_debug");
-        }
-        int off = (int) (addr - dm.virt(slab.pfn, 0));
-        if (length < 0 || off + length > slab.bytes()) {
-            throw new IllegalArgumentException(length + " bytes from " + DirectMap.format(addr) + " run past the end of the slab");
-        }
-        return slab;
-    }
-
-    private byte[] peekIfKept(long addr, int length) {
-        Slab slab = table.slabOf(dm.pfn(addr));
-        return slab != null && slab.mem != null ? peek(addr, length) : null;
-    }
-
-    private void pokeIfKept(long addr, byte[] bytes) {
-        Slab slab = table.slabOf(dm.pfn(addr));
-        if (slab != null && slab.mem != null) {
-            int n = Math.min(bytes.length, slab.cache.objectSize());
-            poke(addr, java.util.Arrays.copyOf(bytes, n));
-        }
+        return bytes.peek(addr, length);
     }
 
     // ---- slab pages -----------------------------------------------------------------------------
@@ -854,22 +777,13 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 caches.clear();
             }
             table.clear();
-            synchronized (large) {
-                large.clear();
-            }
-            synchronized (orphans) {
-                orphans.clear();
-            }
+            large.clear();
             if (from.atBoot()) {
                 createKmallocCaches();
             } else if (!from.state().containsKey("caches")) {
                 salvage();
             } else {
-                SlabHandover.read(from, dm, ft::nid, this::restoreCache, this::restoreSlab, (pfn, order) -> {
-                    synchronized (large) {
-                        large.put(pfn, order);
-                    }
-                });
+                SlabHandover.read(from, dm, ft::nid, this::restoreCache, this::restoreSlab, large::put);
                 indexKmallocCaches();
             }
             latch.activate();
@@ -885,24 +799,12 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
      */
     private void salvage() {
         createKmallocCaches();
-        SlabSalvage.Found found = SlabSalvage.scan(machine);
-        synchronized (large) {
-            large.putAll(found.large());
-        }
-        synchronized (orphans) {
-            orphans.putAll(found.slabs());
-        }
+        large.salvage(SlabSalvage.scan(machine));
     }
 
     /** Pages of orphaned slabs (a predecessor failed without handing over). */
     public long orphanedSlabPages() {
-        synchronized (orphans) {
-            long n = 0;
-            for (int order : orphans.values()) {
-                n += 1L << order;
-            }
-            return n;
-        }
+        return large.orphanedPages();
     }
 
     private SlabCache restoreCache(String name, int size, int align, long flags, ObjectConstructor ctor) {
@@ -924,11 +826,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             for (C c : all) {
                 flushAll(c);
             }
-            Map<Long, Integer> largeCopy;
-            synchronized (large) {
-                largeCopy = new HashMap<>(large);
-            }
-            Handover h = SlabHandover.write(CONTRACT, implName(), all, table.all(), largeCopy);
+            Handover h = SlabHandover.write(CONTRACT, implName(), all, table.all(), large.blocks());
             latch.quiesce();
             return h;
         } finally {
@@ -957,24 +855,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 }
                 (s.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? reclaimable : unreclaimable)[s.nid] += 1L << s.order;
             }
-            synchronized (large) {
-                for (Map.Entry<Long, Integer> e : large.entrySet()) {
-                    long pfn = e.getKey();
-                    if (ft.refcount(pfn) == 0 || ft.order(pfn) != e.getValue()) {
-                        problems.add(String.format("kmalloc: large block at pfn 0x%x (order %d) is not allocated in the frame table", pfn, e.getValue()));
-                    }
-                    unreclaimable[ft.nid(pfn)] += 1L << e.getValue();
-                }
-            }
             long[] orphaned = new long[reclaimable.length];
-            synchronized (orphans) {
-                for (Map.Entry<Long, Integer> e : orphans.entrySet()) {
-                    if (!ft.test(e.getKey(), PageFlags.PG_slab) || ft.refcount(e.getKey()) == 0) {
-                        problems.add(String.format("orphaned slab at pfn 0x%x is no longer an allocated slab block", e.getKey()));
-                    }
-                    orphaned[ft.nid(e.getKey())] += 1L << e.getValue();
-                }
-            }
+            large.check(problems, unreclaimable, orphaned);
             for (int nid = 0; nid < reclaimable.length; nid++) {
                 long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
                 long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
