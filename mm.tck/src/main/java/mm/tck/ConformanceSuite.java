@@ -26,6 +26,16 @@ public interface ConformanceSuite {
     /** Runs one check with the suite's time limit. */
     CheckResult runCheck(ConformanceCheck check);
 
+    /** The name an implementation's factory gives, or what went wrong asking it (a report names the graded one always). */
+    static String nameOf(java.util.function.Supplier<String> implName) {
+        try {
+            String n = implName.get();
+            return n == null || n.isBlank() ? "(unnamed)" : n;
+        } catch (RuntimeException e) {
+            return "(implName() threw " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     /** Runs every check, in order. */
     default ConformanceReport run() {
         return run(r -> { });

@@ -75,12 +75,7 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
     /** The name of the implementation graded, as its factory gives it. */
     @Override
     public String implementation() {
-        try {
-            String n = subject.factory().implName();
-            return n == null || n.isBlank() ? "(unnamed)" : n;
-        } catch (RuntimeException e) {
-            return "(implName() threw " + e.getClass().getSimpleName() + ")";
-        }
+        return ConformanceSuite.nameOf(() -> subject.factory().implName());
     }
 
     /** Runs one check with the suite's time limit. */

@@ -80,12 +80,7 @@ public final class ObjectCacheConformance implements ConformanceSuite {
 
     @Override
     public String implementation() {
-        try {
-            String n = subject.factory().implName();
-            return n == null || n.isBlank() ? "(unnamed)" : n;
-        } catch (RuntimeException e) {
-            return "(implName() threw " + e.getClass().getSimpleName() + ")";
-        }
+        return ConformanceSuite.nameOf(() -> subject.factory().implName());
     }
 
     @Override
