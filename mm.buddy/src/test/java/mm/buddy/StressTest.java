@@ -21,6 +21,7 @@ import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.Zone;
 import mm.hw.machine.MachineImpl;
+import mm.tck.RandomWalk;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -31,57 +32,21 @@ class StressTest {
     private static final int[] GFPS = {Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE,
         Gfp.GFP_ATOMIC, Gfp.GFP_NOWAIT, Gfp.GFP_DMA, Gfp.GFP_DMA32, Gfp.GFP_KERNEL | Gfp.__GFP_HIGH};
 
-    private static int randomOrder(Random rnd) {
-        int r = rnd.nextInt(100);
-        return r < 70 ? 0 : r < 95 ? 1 + rnd.nextInt(3) : rnd.nextInt(FrameAllocator.NR_PAGE_ORDERS);
-    }
-
+    /** The shared random walk (mm.tck's RandomWalk), with the buddy lists checked against the zones along the way. */
     @ParameterizedTest
     @ValueSource(longs = {1, 99, 4242})
     void randomAllocFreeKeepsEveryInvariant(long seed) {
         MachineImpl m = boot(SMALL);
         BuddyAllocator b = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
         long[][] boot = buddyinfo(b, m);
-        long managed = m.totalramPages();
-        Random rnd = new Random(seed);
-        List<long[]> held = new ArrayList<>();
-        long heldPages = 0;
-        int failures = 0;
-        for (int step = 1; step <= 30000; step++) {
-            // bias towards allocation for the first half, towards freeing for the second
-            boolean alloc = held.isEmpty() || rnd.nextInt(100) < (step < 15000 ? 65 : 35);
-            if (alloc) {
-                int order = randomOrder(rnd);
-                long pfn = b.allocPages(GFPS[rnd.nextInt(GFPS.length)], order);
-                if (pfn == FrameAllocator.NO_PAGE) {
-                    failures++;
-                } else {
-                    assertEquals(0, pfn & ((1L << order) - 1), "aligned");
-                    assertEquals(1, m.frames().refcount(pfn));
-                    held.add(new long[] {pfn, order});
-                    heldPages += 1L << order;
-                }
-            } else {
-                long[] h = held.remove(rnd.nextInt(held.size()));
-                b.freePages(h[0], (int) h[1]);
-                heldPages -= 1L << h[1];
+        int failures = RandomWalk.run(m, b, seed, 30000, 1000, step -> {
+            for (Zone z : m.zones()) {
+                assertEquals(z.freePages(), Fixtures.listedPages(b, z), z + ": the pages on the buddy lists at step " + step);
             }
-            if (step % 1000 == 0) {
-                assertEquals(List.of(), b.check(), "step " + step);
-                long free = 0;
-                for (Zone z : m.zones()) {
-                    assertEquals(z.freePages(), Fixtures.listedPages(b, z), z + " at step " + step);
-                    free += z.freePages();
-                }
-                assertEquals(managed, free + heldPages, "no frame lost at step " + step);
-            }
-        }
+        });
         assertTrue(failures > 0, "the run reached the watermarks");
-        for (long[] h : held) {
-            b.freePages(h[0], (int) h[1]);
-        }
         assertArrayEquals(boot, buddyinfo(b, m));
-        assertEquals(managed, m.zones().stream().mapToLong(Zone::freePages).sum());
+        assertEquals(m.totalramPages(), m.zones().stream().mapToLong(Zone::freePages).sum());
         assertEquals(List.of(), b.check());
     }
 
