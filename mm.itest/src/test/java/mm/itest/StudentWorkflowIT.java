@@ -36,6 +36,18 @@ class StudentWorkflowIT {
         return env;
     }
 
+    /** Builds a student's module as the student would ({@code mvn -q package}), offline, with the platform installed. */
+    private static void build(Path module, Map<String, String> env, Path tmp) throws Exception {
+        List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "package"));
+        if (env.containsKey("MAVEN_OPTS")) {
+            mvn.add(env.get("MAVEN_OPTS"));
+        }
+        Process build = new ProcessBuilder(mvn).directory(module.toFile()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("build.log").toFile()).start();
+        assertTrue(build.waitFor(300, TimeUnit.SECONDS), "the module's build did not finish");
+        assertEquals(0, build.exitValue(), Files.readString(tmp.resolve("build.log"), StandardCharsets.UTF_8));
+    }
+
     @Test
     void fromTemplateToGradedAndActiveWithoutTouchingThePlatformsSources(@TempDir Path tmp) throws Exception {
         LauncherProcessIT.distributionIsFresh();
@@ -49,14 +61,7 @@ class StudentWorkflowIT {
         assertTrue(made.out().contains("mm: created " + impls.resolve("stud-alloc")), made.out());
 
         Path module = impls.resolve("stud-alloc");
-        List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "package"));
-        if (env.containsKey("MAVEN_OPTS")) {
-            mvn.add(env.get("MAVEN_OPTS"));
-        }
-        Process build = new ProcessBuilder(mvn).directory(module.toFile()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("build.log").toFile()).start();
-        assertTrue(build.waitFor(300, TimeUnit.SECONDS), "the module's build did not finish");
-        assertEquals(0, build.exitValue(), Files.readString(tmp.resolve("build.log"), StandardCharsets.UTF_8));
+        build(module, env, tmp);
         Path jar = module.resolve("target/stud-alloc-1.0.0-SNAPSHOT.jar");
         assertTrue(Files.isRegularFile(jar), "the build makes " + jar);
         Files.copy(jar, load.resolve("stud-alloc.jar"));
@@ -90,14 +95,7 @@ class StudentWorkflowIT {
         LauncherProcessIT.Result made = LauncherProcessIT.mm(env, ROOT, "new-impl", "ObjectCache", "stud-slab", "--dir", impls.toString());
         assertEquals(0, made.code(), made.err());
         Path module = impls.resolve("stud-slab");
-        List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "package"));
-        if (env.containsKey("MAVEN_OPTS")) {
-            mvn.add(env.get("MAVEN_OPTS"));
-        }
-        Process build = new ProcessBuilder(mvn).directory(module.toFile()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("build.log").toFile()).start();
-        assertTrue(build.waitFor(300, TimeUnit.SECONDS), "the module's build did not finish");
-        assertEquals(0, build.exitValue(), Files.readString(tmp.resolve("build.log"), StandardCharsets.UTF_8));
+        build(module, env, tmp);
         Files.copy(module.resolve("target/stud-slab-1.0.0-SNAPSHOT.jar"), load.resolve("stud-slab.jar"));
 
         LauncherProcessIT.Result r = LauncherProcessIT.mm(env, ROOT, "-c",
