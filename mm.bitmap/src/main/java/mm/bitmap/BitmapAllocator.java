@@ -116,6 +116,20 @@ public class BitmapAllocator extends PageAllocatorCore {
     }
 
     @Override
+    protected boolean canIsolateFreePages() {
+        return true;
+    }
+
+    /** {@code __isolate_free_page}: one free frame at a time (order 0). */
+    @Override
+    protected int isolateFreePage(Zone zone, long pfn) {
+        ZoneBitmap zb = zones[zoneId(zone)];
+        synchronized (zb) {
+            return zb.isolateFrame(pfn) ? 0 : -1;
+        }
+    }
+
+    @Override
     protected void resetFreeLists() {
         for (ZoneBitmap zb : zones) {
             synchronized (zb) {

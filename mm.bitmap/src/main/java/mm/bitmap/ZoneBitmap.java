@@ -175,6 +175,22 @@ final class ZoneBitmap {
         }
     }
 
+    /**
+     * Takes one free frame for compaction ({@code __isolate_free_page} at order 0: a bitmap knows
+     * no larger free blocks).
+     *
+     * @return false if the frame is not free or lies in an isolated pageblock
+     */
+    boolean isolateFrame(long pfn) {
+        if (!isSet(pfn) || isolated(pfn, 0)) {
+            return false;
+        }
+        int idx = (int) (pfn - base);
+        bitmapClear(idx, 0);
+        accountFreepages(idx, 0, -1);
+        return true;
+    }
+
     /** True if the frame's bit is set. */
     boolean isSet(long pfn) {
         long i = pfn - base;

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
+import mm.api.machine.FrameTable;
 import mm.api.machine.MigrateType;
+import mm.api.machine.PageFlags;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.api.subsystem.Handover;
@@ -28,7 +30,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *
  * <p>High-order atomic allocations that had to dip below the low watermark reserve their pageblock
  * as MIGRATE_HIGHATOMIC (about 1 % of a zone at most), which only such allocations use until an
- * allocation about to fail gives it back. Compaction is not modelled yet.
+ * allocation about to fail gives it back. Compaction ({@link PageAllocatorCore#compactZone}) takes free blocks off the lists
+ * through {@link #isolateFreePage}.
  */
 @Component(service = FrameAllocator.class, configurationPid = "mm.buddy",
         property = {Subsystem.PROP_CONTRACT + "=" + FrameAllocator.CONTRACT, Subsystem.PROP_IMPL + "=" + BuddyAllocator.NAME})
@@ -188,7 +191,7 @@ public class BuddyAllocator extends PageAllocatorCore {
         if (zone.spannedPages() == 0) {
             return 0;
         }
-        mm.api.machine.FrameTable ft = machine.frames();
+        FrameTable ft = machine.frames();
         int highatomic = MigrateType.HIGHATOMIC.ordinal();
         long pages = 0;
         long start = zone.startPfn() & -(long) Machine.PAGEBLOCK_NR_PAGES;
@@ -242,6 +245,40 @@ public class BuddyAllocator extends PageAllocatorCore {
     /** {@code zone->nr_reserved_highatomic}, for tests and views. */
     public long nrReservedHighatomic(Zone zone) {
         return areas[zoneId(zone)].nrReservedHighatomic;
+    }
+
+    @Override
+    protected boolean canIsolateFreePages() {
+        return true;
+    }
+
+    /**
+     * {@code __isolate_free_page}: a PG_buddy head comes off its free list (the list of its
+     * pageblock's type) and out of the zone's free pages.
+     */
+    @Override
+    protected int isolateFreePage(Zone zone, long pfn) {
+        FreeArea area = areas[zoneId(zone)];
+        FrameTable ft = machine.frames();
+        synchronized (area) {
+            if (!ft.test(pfn, PageFlags.PG_buddy)) {
+                return -1;
+            }
+            int order = ft.order(pfn);
+            int mt = ft.pageblockMigratetype(pfn);
+            area.delPageFromFreeList(pfn, order, mt);
+            area.accountFreepages(-(1L << order), mt);
+            return order;
+        }
+    }
+
+    /** {@code __free_pages_ok} with FPI_NONE: straight to the free lists, not a CPU's list. */
+    @Override
+    protected void releaseFreePage(Zone zone, long pfn, int order, int cpu) {
+        FreeArea area = areas[zoneId(zone)];
+        synchronized (area) {
+            freeOnePage.splitLargeBuddy(area, pfn, order, false);
+        }
     }
 
     @Override

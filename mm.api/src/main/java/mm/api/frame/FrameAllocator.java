@@ -80,4 +80,21 @@ public interface FrameAllocator extends Subsystem {
 
     /** Returns every frame held in per-CPU lists to the zones ({@code drain_all_pages}). */
     void drainAllPages();
+
+    /**
+     * Compacts a zone ({@code compact_zone}, mm/compaction.c): a migrate scanner walks up from the
+     * zone's start isolating movable allocated blocks, a free scanner walks down from its end
+     * isolating free pages, and each isolated block moves up into free pages with its frames'
+     * state and content token, through its owner's {@link mm.api.machine.MovableOps}. With order -1
+     * it runs until the scanners meet, as writing {@code /proc/sys/vm/compact_memory} does; with
+     * an order it stops as soon as a free block of that order exists.
+     *
+     * @param order -1 for the whole zone, or 0 to {@link #MAX_PAGE_ORDER}
+     * @throws IllegalArgumentException for an order out of range
+     * @throws IllegalStateException if this implementation does not compact
+     * @since 1.2
+     */
+    default CompactResult compactZone(Zone zone, int order) {
+        throw new IllegalStateException(implName() + " does not compact memory");
+    }
 }

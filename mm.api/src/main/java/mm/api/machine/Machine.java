@@ -129,4 +129,47 @@ public interface Machine {
         }
         return sum;
     }
+
+    /**
+     * Registers the owner of movable pages for an owner id of the frame table, so that compaction
+     * can move that owner's pages ({@code page->mapping}'s movable operations, or the rmap of LRU
+     * pages). One owner per id.
+     *
+     * @return closing it unregisters
+     * @throws IllegalStateException if the id has an owner already
+     * @since 1.3
+     */
+    default AutoCloseable registerMovableOps(int owner, MovableOps ops) {
+        throw new UnsupportedOperationException("this machine does not move pages");
+    }
+
+    /**
+     * The movable operations registered for an owner id, or null: that owner's pages do not move.
+     *
+     * @since 1.3
+     */
+    default MovableOps movableOps(int owner) {
+        return null;
+    }
+
+    /**
+     * {@code vm.extfrag_threshold} (mm/compaction.c, default 500): compaction for a costly order is
+     * skipped when the zone's fragmentation index for it is at most this, since then the
+     * allocation fails for lack of memory, not fragmentation.
+     *
+     * @since 1.3
+     */
+    default int extfragThreshold() {
+        return 500;
+    }
+
+    /**
+     * Writes {@code vm.extfrag_threshold}.
+     *
+     * @throws IllegalArgumentException outside 0..1000
+     * @since 1.3
+     */
+    default void setExtfragThreshold(int threshold) {
+        throw new UnsupportedOperationException("this machine has a fixed extfrag_threshold");
+    }
 }

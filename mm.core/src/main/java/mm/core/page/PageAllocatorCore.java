@@ -3,6 +3,7 @@ package mm.core.page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import mm.api.frame.CompactResult;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
@@ -66,6 +67,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     protected KmemTrace trace = new KmemTrace(mm.api.trace.Tracer.none());
     private Tracepoint tpPageAlloc = trace.mmPageAlloc;
     private Tracepoint tpPageFree = trace.mmPageFree;
+    private Compaction compaction;
 
     /** Binds to a machine; {@link #adopt} must follow before the allocator answers calls. */
     protected void bind(Machine m) {
@@ -77,6 +79,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         this.nodes = m.nodes().size();
         this.zoneFlags = new ZoneFlags(nodes);
         this.gates = new CpuGates(m.cpuCount());
+        this.compaction = new Compaction(this, m, nodes * ZoneType.MAX_NR_ZONES);
         this.zoneById = new Zone[nodes * ZoneType.MAX_NR_ZONES];
         for (Zone z : m.zones()) {
             zoneById[zoneId(z)] = z;
@@ -160,6 +163,33 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
      */
     protected boolean unreserveHighatomicPageblock(Zone zone, int migratetype, boolean force) {
         return false;
+    }
+
+    /**
+     * True if the implementation can take a given free block off its lists
+     * ({@link #isolateFreePage}), which compaction needs. The default cannot.
+     */
+    protected boolean canIsolateFreePages() {
+        return false;
+    }
+
+    /**
+     * {@code __isolate_free_page}: if {@code pfn} heads a free block on the implementation's lists,
+     * takes it off them (and out of the zone's free counters) for compaction to migrate into, and
+     * returns its order; otherwise -1. The frames stay as a free block's frames are (count 0, no
+     * PG_buddy). The caller has checked the watermark.
+     */
+    protected int isolateFreePage(Zone zone, long pfn) {
+        return -1;
+    }
+
+    /**
+     * Gives back a block compaction took ({@code release_free_list}) or freed after migrating
+     * its contents away: straight to the free lists, where it merges. The default frees it as any
+     * block ({@link #freeFrozenPages}).
+     */
+    protected void releaseFreePage(Zone zone, long pfn, int order, int cpu) {
+        freeFrozenPages(zone, pfn, order, cpu);
     }
 
     // ---- allocation --------------------------------------------------------------------------
@@ -356,6 +386,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         if (pfn != NO_PAGE) {
             return pfn;
         }
+        // costly orders and non-movable high orders try async compaction before reclaim
+        boolean canDirectReclaim = Gfp.allowsBlocking(gfp);
+        boolean costly = order > PAGE_ALLOC_COSTLY_ORDER;
+        if (canDirectReclaim && (costly || (order > 0 && ac.migratetype != MigrateType.MOVABLE.ordinal()))
+                && AllocFlags.gfpPfmemallocFlags(gfp) == 0) {
+            pfn = allocPagesDirectCompact(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac, Compaction.Mode.ASYNC);
+            if (pfn != NO_PAGE) {
+                return pfn;
+            }
+        }
         int reserveFlags = AllocFlags.gfpPfmemallocFlags(gfp);
         if (reserveFlags != 0) {
             pfn = getPageFromFreelist(gfp, order, reserveFlags | (allocFlags & AllocFlags.ALLOC_KSWAPD), ac);
@@ -384,6 +424,13 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 }
             }
         }
+        // direct compaction at the next priority (the kernel raises it up to 16 times in should_compact_retry)
+        if (Gfp.allowsBlocking(gfp) && order > 0 && (gfp & Gfp.__GFP_NORETRY) == 0) {
+            pfn = allocPagesDirectCompact(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac, Compaction.Mode.SYNC_LIGHT);
+            if (pfn != NO_PAGE) {
+                return pfn;
+            }
+        }
         // nopage: a __GFP_NOFAIL request that cannot reclaim is refused ("unreasonable nofail requests")
         if ((gfp & Gfp.__GFP_NOFAIL) != 0 && Gfp.allowsBlocking(gfp)) {
             pfn = getPageFromFreelist(gfp, order, AllocFlags.ALLOC_MIN_RESERVE, ac);
@@ -405,6 +452,95 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             }
         }
         return false;
+    }
+
+    // ---- compaction ----------------------------------------------------------------------------
+
+    @Override
+    public CompactResult compactZone(Zone zone, int order) {
+        if (order < -1 || order > MAX_PAGE_ORDER) {
+            throw new IllegalArgumentException("order " + order + " is out of range: accepted are -1 (the whole zone) and 0 to "
+                    + MAX_PAGE_ORDER);
+        }
+        if (zone == null || zone.nid() >= nodes || zoneById[zoneId(zone)] != zone) {
+            throw new IllegalArgumentException("zone " + zone + " is not a zone of this machine");
+        }
+        int cpu = machine.currentCpu();
+        CompactResult result;
+        gates.lock(cpu);
+        try {
+            result = latch.isActive() ? compactZoneLocked(zone, order, cpu) : null;
+        } finally {
+            gates.unlock(cpu);
+        }
+        return result != null ? result : successorOrWait().compactZone(zone, order);
+    }
+
+    /**
+     * {@code compact_node}'s run over one zone ({@code compact_memory}: MIGRATE_SYNC_FULL, the whole
+     * zone), or kcompactd's for an order (MIGRATE_SYNC_LIGHT against the min watermark).
+     */
+    private CompactResult compactZoneLocked(Zone zone, int order, int cpu) {
+        if (!canIsolateFreePages()) {
+            throw new IllegalStateException(implName() + " does not compact memory: it cannot isolate a given free block");
+        }
+        Compaction.Mode mode = order < 0 ? Compaction.Mode.SYNC_FULL : Compaction.Mode.SYNC_LIGHT;
+        CompactResult r = compaction.compactZone(zone, order, mode, false, MigrateType.MOVABLE.ordinal(), zone.type().ordinal(),
+                AllocFlags.ALLOC_WMARK_MIN, cpu);
+        compactionEvents.add(r);
+        return r;
+    }
+
+    /** What compaction counted, as /proc/vmstat's {@code compact_*} and {@code pgmigrate_*} lines. */
+    public CompactionEvents compactionEvents() {
+        return compactionEvents;
+    }
+
+    private final CompactionEvents compactionEvents = new CompactionEvents();
+
+    /**
+     * {@code __alloc_pages_direct_compact}: compacts the zones of the zonelist that are worth it
+     * ({@code try_to_compact_pages}), then tries the freelists again; counts a stall, and a success
+     * or a failure. Order 0 never compacts.
+     */
+    private long allocPagesDirectCompact(int gfp, int order, int allocFlags, AllocContext ac, Compaction.Mode mode) {
+        if (order == 0 || !canIsolateFreePages()) {
+            return NO_PAGE;
+        }
+        compactionEvents.countStall();
+        boolean tried = false;
+        for (Zone zone : ac.zonelist) {
+            if (zone.type().ordinal() > ac.highestZoneIdx) {
+                continue;
+            }
+            if (mode != Compaction.Mode.SYNC_FULL && compaction.compactionDeferred(zone, order)) {
+                continue;
+            }
+            tried = true;
+            CompactResult r = compaction.compactZone(zone, order, mode, true, ac.migratetype, ac.highestZoneIdx, allocFlags, ac.cpu);
+            compactionEvents.add(r);
+            if (r.status() == CompactResult.Status.SUCCESS) {
+                compaction.compactionDeferReset(zone, order, false);
+                break;
+            }
+            if (mode != Compaction.Mode.ASYNC && (r.status() == CompactResult.Status.COMPLETE
+                    || r.status() == CompactResult.Status.PARTIAL_SKIPPED)) {
+                compaction.deferCompaction(zone, order);
+            }
+        }
+        long pfn = tried ? getPageFromFreelist(gfp, order, allocFlags, ac) : NO_PAGE;
+        if (pfn != NO_PAGE) {
+            compaction.compactionDeferReset(zoneOf(pfn), order, true);
+            compactionEvents.countSuccess();
+        } else {
+            compactionEvents.countFail();
+        }
+        return pfn;
+    }
+
+    /** {@code zone->compact_defer_shift}, for tests. */
+    public int compactDeferShift(Zone zone) {
+        return compaction.deferShift(zone);
     }
 
     /** {@code wake_all_kswapds}: wakes kswapd of each node of the zonelist, once per node. */

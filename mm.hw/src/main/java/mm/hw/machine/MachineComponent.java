@@ -11,6 +11,7 @@ import mm.api.machine.Machine;
 import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.Memblock;
+import mm.api.machine.MovableOps;
 import mm.api.machine.Node;
 import mm.api.machine.SimClock;
 import mm.api.machine.Zone;
@@ -124,6 +125,26 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
     @Override
     public MachineCapture like() {
         return machine.like();
+    }
+
+    @Override
+    public AutoCloseable registerMovableOps(int owner, MovableOps ops) {
+        return machine.registerMovableOps(owner, ops);
+    }
+
+    @Override
+    public MovableOps movableOps(int owner) {
+        return machine.movableOps(owner);
+    }
+
+    @Override
+    public int extfragThreshold() {
+        return machine.extfragThreshold();
+    }
+
+    @Override
+    public void setExtfragThreshold(int threshold) {
+        machine.setExtfragThreshold(threshold);
     }
 
     /** Resolves the machine's shape: configuration, then framework properties, then defaults. */

@@ -2,6 +2,8 @@ package mm.hw.machine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import mm.api.machine.ArchInfo;
 import mm.api.machine.FrameTable;
@@ -10,7 +12,9 @@ import mm.api.machine.Machine;
 import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.Memblock;
+import mm.api.machine.MovableOps;
 import mm.api.machine.Node;
+import mm.api.machine.Owners;
 import mm.api.machine.SimClock;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
@@ -60,6 +64,37 @@ public final class MachineImpl implements Machine {
     @Override
     public mm.hw.trace.TracerImpl tracer() {
         return tracer;
+    }
+
+    private final ConcurrentHashMap<Integer, MovableOps> movableOps =
+            new ConcurrentHashMap<>();
+    private volatile int extfragThreshold = 500;
+
+    @Override
+    public AutoCloseable registerMovableOps(int owner, MovableOps ops) {
+        Objects.requireNonNull(ops, "ops");
+        if (movableOps.putIfAbsent(owner, ops) != null) {
+            throw new IllegalStateException(Owners.name(owner) + " has registered its movable pages already");
+        }
+        return () -> movableOps.remove(owner, ops);
+    }
+
+    @Override
+    public MovableOps movableOps(int owner) {
+        return movableOps.get(owner);
+    }
+
+    @Override
+    public int extfragThreshold() {
+        return extfragThreshold;
+    }
+
+    @Override
+    public void setExtfragThreshold(int threshold) {
+        if (threshold < 0 || threshold > 1000) {
+            throw new IllegalArgumentException("extfrag_threshold " + threshold + " is out of range: accepted are 0 to 1000");
+        }
+        extfragThreshold = threshold;
     }
 
     /** Boots a machine of this shape. */

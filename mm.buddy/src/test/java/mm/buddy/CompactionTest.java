@@ -1,0 +1,265 @@
+package mm.buddy;
+
+import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
+import static mm.buddy.Fixtures.boot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mm.api.frame.CompactResult;
+import mm.api.frame.FrameAllocator;
+import mm.api.frame.Gfp;
+import mm.api.machine.Arch;
+import mm.api.machine.FrameTable;
+import mm.api.machine.MachineConfig;
+import mm.api.machine.MovableOps;
+import mm.api.machine.Owners;
+import mm.api.machine.Zone;
+import mm.api.machine.ZoneStat;
+import mm.api.machine.ZoneType;
+import mm.hw.machine.MachineImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compaction (mm/compaction.c) on the buddy allocator: a zone filled with movable pages, every
+ * other one freed, has no free block above order 0; compaction moves the pages of its lower part
+ * into the holes of its upper part, with their owner, count and content token, and the freed lower
+ * part merges back into pageblock-sized blocks. A 1 GiB machine without per-CPU lists.
+ */
+class CompactionTest {
+
+    private static final MachineConfig GIB = new MachineConfig(Arch.X86_64, 1L << 30, 2, 1, 0);
+    private static final int PID = 4242;
+
+    private MachineImpl m;
+    private BuddyAllocator b;
+    private FrameTable ft;
+    private Zone dma32;
+    private Owner owner;
+    private AutoCloseable registration;
+
+    /** A process's pages as its rmap would know them: pfn to order. */
+    static final class Owner implements MovableOps {
+        final Map<Long, Integer> held = new HashMap<>();
+        boolean refuse;
+        int putbacks;
+
+        @Override
+        public boolean isolatePage(long pfn, int order) {
+            return !refuse && Integer.valueOf(order).equals(held.get(pfn));
+        }
+
+        @Override
+        public void migratePage(long src, long dst, int order) {
+            assertEquals(order, held.remove(src));
+            held.put(dst, order);
+        }
+
+        @Override
+        public void putbackPage(long pfn, int order) {
+            putbacks++;
+        }
+    }
+
+    @BeforeEach
+    void bootAndFragment() throws Exception {
+        m = boot(GIB);
+        b = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
+        ft = m.frames();
+        dma32 = m.zone(0, ZoneType.DMA32);
+        owner = new Owner();
+        registration = m.registerMovableOps(PID, owner);
+    }
+
+    @AfterEach
+    void unregister() throws Exception {
+        registration.close();
+    }
+
+    /**
+     * Movable order-0 pages until the zones are full (the last ones below the watermarks, as
+     * __GFP_MEMALLOC may), each with a token; then every other one freed: no two free pages are
+     * buddies, so nothing above order 0 is free.
+     */
+    private void fillAndFreeEveryOther() {
+        List<Long> pfns = new ArrayList<>();
+        for (int gfp : new int[] {Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_MEMALLOC}) {
+            while (true) {
+                long pfn = b.allocPages(gfp, 0);
+                if (pfn == FrameAllocator.NO_PAGE) {
+                    break;
+                }
+                pfns.add(pfn);
+            }
+        }
+        pfns.sort(null);
+        for (int i = 0; i < pfns.size(); i++) {
+            long pfn = pfns.get(i);
+            if (i % 2 == 0) {
+                ft.setOwner(pfn, PID);
+                ft.setContentToken(pfn, token(pfn));
+                owner.held.put(pfn, 0);
+            } else {
+                b.freePages(pfn, 0);
+            }
+        }
+    }
+
+    /** The token a page got when it was written, remembered by the test. */
+    private final Map<Long, Long> tokens = new HashMap<>();
+
+    private long token(long pfn) {
+        long t = 0x5eed0000_0000_0000L | pfn;
+        tokens.put(pfn, t);
+        return t;
+    }
+
+    private long freeBlocksFrom(Zone z, int order) {
+        long n = 0;
+        for (int o = order; o <= FrameAllocator.MAX_PAGE_ORDER; o++) {
+            n += b.nrFree(z, o) << (o - order);
+        }
+        return n;
+    }
+
+    @Test
+    void compactMemoryMovesPagesUpAndFreesPageblocksBelow() {
+        fillAndFreeEveryOther();
+        long freeBefore = dma32.state(ZoneStat.NR_FREE_PAGES);
+        long pageblocksBefore = freeBlocksFrom(dma32, 9);
+        Map<Long, Long> tokenByBlock = new HashMap<>();
+        owner.held.keySet().forEach(p -> tokenByBlock.put(p, ft.contentToken(p)));
+        int heldBefore = owner.held.size();
+
+        CompactResult r = b.compactZone(dma32, -1);
+
+        assertEquals(CompactResult.Status.COMPLETE, r.status());
+        assertTrue(r.migrated() > 10_000, "migrated " + r.migrated());
+        assertEquals(0, r.failed());
+        assertTrue(r.migrateScanned() > 0 && r.freeScanned() > 0 && r.isolated() >= 2 * r.migrated(), r.toString());
+        assertEquals(freeBefore, dma32.state(ZoneStat.NR_FREE_PAGES), "compaction neither frees nor allocates");
+        assertTrue(freeBlocksFrom(dma32, 9) > pageblocksBefore + 20,
+                "pageblock-sized free blocks: " + pageblocksBefore + " before, " + freeBlocksFrom(dma32, 9) + " after");
+        // every page is where its owner thinks, with the owner, the count and the contents it had
+        assertEquals(heldBefore, owner.held.size());
+        List<Long> contents = new ArrayList<>(tokenByBlock.values());
+        List<Long> now = new ArrayList<>();
+        for (long pfn : owner.held.keySet()) {
+            assertEquals(PID, ft.owner(pfn));
+            assertEquals(1, ft.refcount(pfn));
+            now.add(ft.contentToken(pfn));
+        }
+        contents.sort(null);
+        now.sort(null);
+        assertEquals(contents, now, "each page's content token moved with it");
+        assertEquals(List.of(), b.check());
+        assertEquals(0, owner.putbacks);
+    }
+
+    @Test
+    void everyPageFreedAfterCompactionGivesTheZoneBack() {
+        long bootFree = dma32.state(ZoneStat.NR_FREE_PAGES);
+        long dmaBootFree = m.zone(0, ZoneType.DMA).state(ZoneStat.NR_FREE_PAGES);
+        fillAndFreeEveryOther();
+        b.compactZone(dma32, -1);
+        for (Map.Entry<Long, Integer> e : owner.held.entrySet()) {
+            b.freePages(e.getKey(), e.getValue());
+        }
+        assertEquals(bootFree, dma32.state(ZoneStat.NR_FREE_PAGES));
+        assertEquals(dmaBootFree, m.zone(0, ZoneType.DMA).state(ZoneStat.NR_FREE_PAGES));
+        assertEquals(List.of(), b.check());
+    }
+
+    @Test
+    void pagesWithoutMovableOwnerStayWhereTheyAre() {
+        List<Long> kernel = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            long pfn = b.allocPages(Gfp.GFP_KERNEL, 0);
+            ft.setOwner(pfn, Owners.KERNEL);
+            ft.setContentToken(pfn, i);
+            kernel.add(pfn);
+        }
+        fillAndFreeEveryOther();
+        CompactResult r = b.compactZone(dma32, -1);
+        assertTrue(r.migrated() > 0);
+        for (int i = 0; i < kernel.size(); i++) {
+            assertEquals(Owners.KERNEL, ft.owner(kernel.get(i)));
+            assertEquals(i, ft.contentToken(kernel.get(i)));
+        }
+    }
+
+    @Test
+    void anOwnerThatRefusesKeepsItsPages() {
+        fillAndFreeEveryOther();
+        owner.refuse = true;
+        Map<Long, Integer> before = new HashMap<>(owner.held);
+        CompactResult r = b.compactZone(dma32, -1);
+        assertEquals(0, r.migrated());
+        assertEquals(CompactResult.Status.COMPLETE, r.status());
+        assertEquals(before, owner.held);
+    }
+
+    @Test
+    void anOrderStopsCompactionOnceABlockOfItIsFree() {
+        fillAndFreeEveryOther();
+        assertEquals(0, freeBlocksFrom(dma32, 1), "nothing above order 0 is free before");
+        CompactResult r = b.compactZone(dma32, 9);
+        assertEquals(CompactResult.Status.SUCCESS, r.status());
+        assertEquals(1, b.nrFree(dma32, 9) + 2 * b.nrFree(dma32, 10), "one order-9 block, no more");
+        CompactResult whole = b.compactZone(dma32, -1);
+        assertTrue(whole.migrated() > 10 * r.migrated(), "the whole zone moves far more: " + r + " then " + whole);
+    }
+
+    @Test
+    void directCompactionLetsACostlyAllocationSucceed() {
+        fillAndFreeEveryOther();
+        // nothing above order 0 is free below the pageblock-sized blocks: take those first
+        List<Long> big = new ArrayList<>();
+        for (int o = FrameAllocator.MAX_PAGE_ORDER; o >= 4; o--) {
+            while (b.nrFree(dma32, o) > 0 || b.nrFree(m.zone(0, ZoneType.DMA), o) > 0) {
+                long pfn = b.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, o);
+                if (pfn == FrameAllocator.NO_PAGE) {
+                    break;
+                }
+                big.add(pfn);
+            }
+        }
+        long pfn = b.allocPages(Gfp.GFP_HIGHUSER_MOVABLE, 4);
+        assertNotEquals(FrameAllocator.NO_PAGE, pfn, "direct compaction made an order-4 block");
+        assertTrue(b.compactionEvents().stall() >= 1);
+        assertEquals(1, b.compactionEvents().success());
+        assertTrue(b.compactionEvents().migrateSuccess() > 0);
+        assertEquals(List.of(), b.check());
+    }
+
+    @Test
+    void anEmptyZoneIsNotSuitable() {
+        Zone normal = m.zone(0, ZoneType.NORMAL);
+        assertEquals(0, normal.presentPages());
+        assertEquals(CompactResult.Status.NOT_SUITABLE_ZONE, b.compactZone(normal, -1).status());
+    }
+
+    @Test
+    void badOrdersAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> b.compactZone(dma32, -2));
+        assertThrows(IllegalArgumentException.class, () -> b.compactZone(dma32, 11));
+    }
+
+    @Test
+    void failedDirectCompactionDefersTheNextAttempts() {
+        owner.refuse = true;
+        fillAndFreeEveryOther();
+        assertEquals(0, b.compactDeferShift(dma32));
+        long pfn = b.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 9);
+        assertEquals(FrameAllocator.NO_PAGE, pfn);
+        assertEquals(1, b.compactDeferShift(dma32), "the sync attempt ran to the end and failed");
+        assertTrue(b.compactionEvents().fail() >= 1);
+    }
+}
