@@ -72,7 +72,7 @@ class StudentWorkflowIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*\\n  FrameAllocator  stud-alloc +dormant +stud-alloc +1\\.0\\.0\\.SNAPSHOT\\n.*"), r.out());
         assertTrue(r.out().contains("PASS handover-across-implementations\n"), r.out());
-        assertTrue(r.out().contains("score: 20/20 (100%)\nFrameAllocator: buddy -> stud-alloc\npfn=0x"), r.out());
+        assertTrue(r.out().contains("score: 21/21 (100%)\nFrameAllocator: buddy -> stud-alloc\npfn=0x"), r.out());
         assertTrue(r.out().endsWith("ok\nok\n"), r.out());
 
         LauncherProcessIT.Result again = LauncherProcessIT.mm(env, ROOT, "-c", "mm:impls");

@@ -90,6 +90,27 @@ public class SkeletonAllocator extends PageAllocatorCore {
         markFree(zone, pfn, order);
     }
 
+    /** Compaction may take free frames from this allocator, one at a time ({@link #isolateFreePage}). */
+    @Override
+    protected boolean canIsolateFreePages() {
+        return true;
+    }
+
+    /** Compaction takes the free frame at pfn, if it is free, to move a page into (order 0). */
+    @Override
+    protected int isolateFreePage(Zone zone, long pfn) {
+        BitSet bits = free[zone.id()];
+        int i = (int) (pfn - zone.startPfn());
+        synchronized (bits) {
+            if (!bits.get(i)) {
+                return -1;
+            }
+            bits.clear(i);
+        }
+        zone.modState(ZoneStat.NR_FREE_PAGES, -1);
+        return 0;
+    }
+
     @Override
     protected void resetFreeLists() {
         for (BitSet bits : free) {

@@ -94,6 +94,7 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
         HandoverChecks handover = new HandoverChecks(subject);
         ConcurrencyChecks concurrency = new ConcurrencyChecks(subject);
         CorruptionChecks corruption = new CorruptionChecks(subject);
+        CompactionChecks compaction = new CompactionChecks(subject);
         return List.of(
                 check("adoption-accounts-all-free-memory",
                         "after adopt(BOOT), each zone's NR_FREE_PAGES plus per-CPU pages equals its free frames in the frame table, "
@@ -154,6 +155,11 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
                         "a block whose head reference count was raised to 2 survives the first free and goes back at the "
                                 + "second; a third free is refused",
                         frees::refcountNeedsEveryReference),
+                check("compaction-keeps-every-page",
+                        "a machine filled with movable pages, every other one freed, compacted zone by zone (compactZone(zone, "
+                                + "-1)): pages move, with owner, count and content token, and the owner is told; free pages stay "
+                                + "as many; check() clean; freed, the zones are back (skipped if the implementation does not compact)",
+                        compaction::compactionKeepsEveryPage),
                 check("handover-same-implementation",
                         "quiesce() drains into the frame table; a second instance adopts its Handover, the first forwards to "
                                 + "it, and every block handed out before is kept and freed through either",

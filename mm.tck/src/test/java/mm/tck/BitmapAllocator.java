@@ -95,6 +95,24 @@ final class BitmapAllocator extends PageAllocatorCore {
     }
 
     @Override
+    protected boolean canIsolateFreePages() {
+        return true;
+    }
+
+    /** Compaction takes one free frame at a time. */
+    @Override
+    protected synchronized int isolateFreePage(Zone zone, long pfn) {
+        int i = (int) (pfn - zone.startPfn());
+        if (!free[zone.id()].get(i)) {
+            return -1;
+        }
+        free[zone.id()].clear(i);
+        zone.modState(ZoneStat.NR_FREE_PAGES, -1);
+        stale[zone.id()] = true;
+        return 0;
+    }
+
+    @Override
     protected synchronized void freeFrozenPages(Zone zone, long pfn, int order, int cpu) {
         int i = (int) (pfn - zone.startPfn());
         free[zone.id()].set(i, i + (1 << order));

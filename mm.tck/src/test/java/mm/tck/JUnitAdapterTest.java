@@ -42,7 +42,7 @@ class JUnitAdapterTest {
         List<String> checks = new FrameAllocatorConformance(new mm.hw.machine.MachineFactoryImpl(), f).checks().stream()
                 .map(ConformanceCheck::name).collect(Collectors.toList());
         assertEquals(checks, names);
-        assertEquals(20, names.size());
+        assertEquals(21, names.size());
     }
 
     @Test

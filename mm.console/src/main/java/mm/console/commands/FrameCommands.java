@@ -1,5 +1,7 @@
 package mm.console.commands;
 
+import java.util.ArrayList;
+import java.util.List;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.Machine;
@@ -8,36 +10,89 @@ import mm.api.machine.Owners;
 import mm.api.machine.Zone;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * {@code mm:alloc}, {@code mm:free} and {@code mm:drain}: the page allocator by hand
- * ({@code alloc_pages}, {@code __free_pages}, {@code drain_all_pages}).
+ * ({@code alloc_pages}, {@code __free_pages}, {@code drain_all_pages}). Immediate: the console's
+ * record of the blocks it handed out ({@link ConsolePages}) lives as long as the bundle, not only
+ * while Gogo holds the service during a command.
  */
-@Component(service = FrameCommands.class, property = {
+@Component(service = FrameCommands.class, immediate = true, property = {
     "osgi.command.scope=mm", "osgi.command.function=alloc", "osgi.command.function=free", "osgi.command.function=drain"})
 public class FrameCommands extends AllocatorCommands {
+
+    private final ConsolePages pages = new ConsolePages();
+    private AutoCloseable movable;
 
     public FrameCommands() {
         super("frames");
     }
 
+    /** Registers the console's pages with the machine, so that compaction can move the movable ones. */
+    @Activate
+    void activate() {
+        movable = machine.registerMovableOps(Owners.CONSOLE, pages);
+    }
+
+    @Override
+    @Deactivate
+    void deactivate() {
+        try {
+            if (movable != null) {
+                movable.close();
+            }
+        } catch (Exception e) {
+            // unregistering cannot fail
+        }
+        pages.clear();
+        super.deactivate();
+    }
+
     @Descriptor("allocate 2^ORDER contiguous pages (alloc_pages) and print where they came from")
-    public Allocation alloc(
+    public Object alloc(
             @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
             @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+            @Descriptor("allocate COUNT blocks (1 to 1000000) and keep them together, e.g. b = (mm:alloc -c 4096 0 GFP_HIGHUSER_MOVABLE)")
+            @Parameter(names = {"-c", "--count"}, absentValue = "1") String count,
             @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order,
             @Descriptor("GFP flags by their kernel names, e.g. GFP_KERNEL, GFP_DMA32, GFP_ATOMIC+__GFP_ZERO "
                     + "(join with + or quote the kernel's |: 'GFP_ATOMIC|__GFP_ZERO')") String gfp) {
-        return allocate(node, Args.order(order), Args.gfp(gfp));
+        return allocate(node, Args.count("count", count, 1, MAX_COUNT), Args.order(order), Args.gfp(gfp));
     }
 
     @Descriptor("allocate 2^ORDER contiguous pages with GFP_KERNEL (alloc_pages) and print where they came from")
-    public Allocation alloc(
+    public Object alloc(
             @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
             @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+            @Descriptor("allocate COUNT blocks (1 to 1000000) and keep them together")
+            @Parameter(names = {"-c", "--count"}, absentValue = "1") String count,
             @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order) {
-        return allocate(node, Args.order(order), Gfp.GFP_KERNEL);
+        return allocate(node, Args.count("count", count, 1, MAX_COUNT), Args.order(order), Gfp.GFP_KERNEL);
+    }
+
+    private static final int MAX_COUNT = 1_000_000;
+
+    /** One block as an {@link Allocation}, several as {@link Allocations}; a failure gives back what the command took. */
+    private Object allocate(int node, int count, int order, int gfp) {
+        if (count == 1) {
+            return allocate(node, order, gfp);
+        }
+        List<Allocation> got = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                got.add(allocate(node, order, gfp));
+            }
+        } catch (CommandError e) {
+            for (Allocation a : got) {
+                release(a.pfn(), a.order());
+            }
+            throw new CommandError(e.getMessage() + "; after " + got.size() + " of " + count
+                    + " blocks, which were freed again");
+        }
+        return new Allocations(got);
     }
 
     private Allocation allocate(int node, int order, int gfp) {
@@ -54,21 +109,43 @@ public class FrameCommands extends AllocatorCommands {
                     order, gfp, Gfp.format(gfp)));
         }
         m.frames().setOwner(pfn, Owners.CONSOLE);
+        pages.allocated(pfn, order, Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE);
         Zone zone = m.zoneOfPfn(pfn);
         return new Allocation(pfn, order, zone.nid(), zone.name(),
                 MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName());
     }
 
-    @Descriptor("free a block mm:alloc returned, kept in a variable (__free_pages)")
-    public void free(@Descriptor("what mm:alloc returned, e.g. $p after p = (mm:alloc 3)") Allocation allocation) {
-        release(allocation.pfn(), allocation.order());
+    @Descriptor("free a block mm:alloc returned, kept in a variable (__free_pages); "
+            + "a movable block that compaction moved is freed where it is now")
+    public String free(@Descriptor("what mm:alloc returned, e.g. $p after p = (mm:alloc 3)") Allocation allocation) {
+        return release(allocation.pfn(), allocation.order());
     }
 
-    @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages); PFN may be what mm:alloc returned")
-    public void free(
+    @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages); PFN may be what mm:alloc returned; "
+            + "a movable block that compaction moved is freed where it is now")
+    public String free(
             @Descriptor("first page frame number, hex (0x100000) or decimal, or $p after p = (mm:alloc 3)") Object pfn,
             @Descriptor("the order it was allocated with, 0 to 10") String order) {
-        release(pfn instanceof Allocation a ? a.pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
+        return release(pfn instanceof Allocation a ? a.pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
+    }
+
+    @Descriptor("free the blocks mm:alloc -c returned, all of them or every STRIDE-th (to fragment memory on purpose)")
+    public String free(
+            @Descriptor("free blocks 0, STRIDE, 2*STRIDE... of the list (1 to 1000000); default 1: all")
+            @Parameter(names = {"-s", "--stride"}, absentValue = "1") String stride,
+            @Descriptor("what mm:alloc -c returned, e.g. $b after b = (mm:alloc -c 4096 0 GFP_HIGHUSER_MOVABLE)") Allocations blocks) {
+        int step = Args.count("stride", stride, 1, MAX_COUNT);
+        int moved = 0;
+        List<Integer> picked = blocks.pick(step);
+        for (int i : picked) {
+            Allocation a = blocks.blocks().get(i);
+            if (release(a.pfn(), a.order()) != null) {
+                moved++;
+            }
+            blocks.markFreed(i);
+        }
+        return String.format("freed %d of %d blocks (%d still held)%s", picked.size(), blocks.blocks().size(), blocks.held(),
+                moved == 0 ? "" : "; " + moved + " of them had been moved by compaction and were freed where they were");
     }
 
     @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")
@@ -79,10 +156,14 @@ public class FrameCommands extends AllocatorCommands {
         });
     }
 
-    private void release(long pfn, int order) {
+    /** Frees the block where it is now; says so when compaction had moved it, else prints nothing. */
+    private String release(long userPfn, int order) {
+        long pfn = pages.whereIs(userPfn);
         callActive("freePages", ActiveCall.CALL_MS, fa -> {
             fa.freePages(pfn, order);
             return null;
         });
+        pages.freed(userPfn, pfn);
+        return pfn == userPfn ? null : String.format("pfn 0x%x had been moved to 0x%x by compaction: freed there", userPfn, pfn);
     }
 }

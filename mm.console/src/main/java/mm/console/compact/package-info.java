@@ -1,0 +1,2 @@
+/** The text {@code mm:compact} prints. */
+package mm.console.compact;
