@@ -77,6 +77,6 @@ class TckCommandTest {
         assertEquals(24, oc.checks().size());
         ConformanceSuite fa = c.suite("FrameAllocator", "buddy");
         assertEquals("FrameAllocator", fa.contract());
-        assertEquals(20, fa.checks().size());
+        assertEquals(21, fa.checks().size());
     }
 }
