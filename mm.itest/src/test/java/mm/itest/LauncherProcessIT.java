@@ -230,17 +230,6 @@ class LauncherProcessIT {
         assertTrue(r.out().contains("node 1"), r.out());
         assertTrue(r.out().endsWith("ok\n"), r.out());
     }
-    /** The zone lines --like must reproduce: watermarks, sizes and protection, in file order. */
-    static List<String> zoneFigures(String zoneinfo) {
-        List<String> out = new ArrayList<>();
-        for (String line : zoneinfo.split("\n")) {
-            if (line.startsWith("Node ") || line.matches(" {8}(min|low|high|promo|spanned|present|managed) +\\d+")
-                    || line.startsWith("        protection: (") || line.startsWith("  start_pfn:")) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
 
     @Test
     void likeARealMachinesZoneinfo(@TempDir Path dir) throws Exception {
@@ -253,9 +242,9 @@ class LauncherProcessIT {
                 r.out());
         assertTrue(r.out().contains("every zone's managed pages, watermarks (min/low/high/promo) and protection equal the capture's;"
                 + " totalreserve 29849 pages"), r.out());
-        List<String> real = zoneFigures(Files.readString(like.resolve("proc_zoneinfo.txt")));
+        List<String> real = ZoneFigures.of(Files.readString(like.resolve("proc_zoneinfo.txt")));
         assertEquals(5 * 9 + 3, real.size());
-        assertEquals(real, zoneFigures(r.out()));
+        assertEquals(real, ZoneFigures.of(r.out()));
         assertTrue(r.out().endsWith("ok\n"), r.out());
 
         // the other capture alone: no sysctl file, the sysctls are inferred
@@ -263,7 +252,7 @@ class LauncherProcessIT {
         r = mm("--like", dir.toString(), "--cpus", "2", "-c", "mm:machine; mm:zoneinfo; mm:sysctl vm.min_free_kbytes");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("were inferred from its watermarks and protection"), r.out());
-        assertEquals(zoneFigures(Files.readString(kernelData.resolve("proc/proc_zoneinfo.txt"))), zoneFigures(r.out()));
+        assertEquals(ZoneFigures.of(Files.readString(kernelData.resolve("proc/proc_zoneinfo.txt"))), ZoneFigures.of(r.out()));
         assertTrue(r.out().endsWith("vm.min_free_kbytes = 67584\n"), r.out());
     }
 

@@ -56,19 +56,28 @@ public class FrameCommands extends AllocatorCommands {
         m.frames().setOwner(pfn, Owners.CONSOLE);
         Zone zone = m.zoneOfPfn(pfn);
         return new Allocation(pfn, order, zone.nid(), zone.name(),
-                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName());
+                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName(), new java.lang.ref.WeakReference<>(m));
     }
 
     @Descriptor("free a block mm:alloc returned, kept in a variable (__free_pages)")
     public void free(@Descriptor("what mm:alloc returned, e.g. $p after p = (mm:alloc 3)") Allocation allocation) {
-        release(allocation.pfn(), allocation.order());
+        release(current(allocation).pfn(), allocation.order());
     }
 
     @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages); PFN may be what mm:alloc returned")
     public void free(
             @Descriptor("first page frame number, hex (0x100000) or decimal, or $p after p = (mm:alloc 3)") Object pfn,
             @Descriptor("the order it was allocated with, 0 to 10") String order) {
-        release(pfn instanceof Allocation a ? a.pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
+        release(pfn instanceof Allocation a ? current(a).pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
+    }
+
+    /** An allocation of this machine; one of a machine since rebooted is refused (its pfn may be in use here). */
+    private Allocation current(Allocation a) {
+        if (!a.on(machine)) {
+            throw new CommandError(a + " was allocated before the last mm:boot: the reboot discarded it, nothing to free "
+                    + "(accepted: what mm:alloc returned since)");
+        }
+        return a;
     }
 
     @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")
