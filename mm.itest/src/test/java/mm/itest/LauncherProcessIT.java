@@ -257,6 +257,24 @@ class LauncherProcessIT {
     }
 
     @Test
+    void bootInAScriptLastsForTheRun() throws Exception {
+        Path like = ROOT.resolve("mm.testdata/src/main/resources/kernel-data/zoneinfo-like");
+        Result r = mm("-c", "p = (mm:alloc 3); mm:boot --like " + like + "; mm:zoneinfo; q = (mm:alloc 3); mm:free $q; mm:check; "
+                + "mm:boot --mem 2G --cpus 2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("\nrebooted: x86_64, 24 GiB RAM, 4 CPUs, 1 node, like " + like + "; "), r.out());
+        assertEquals(ZoneFigures.of(Files.readString(like.resolve("proc_zoneinfo.txt"))), ZoneFigures.of(r.out()));
+        assertTrue(r.out().contains("\nok\nrebooted: x86_64, 2 GiB RAM, 2 CPUs, 1 node; "), r.out());
+
+        // the next run boots what its options say, not the last reboot's shape; the mistake stops the script
+        r = mm("-c", "mm:banner; mm:boot --like /nonexistent; mm:banner");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().startsWith("mm-platform: x86_64, 4 GiB RAM, 4 CPUs, 1 node, frame allocator buddy\n"), r.out());
+        assertEquals("mm: -c: mm:boot --like /nonexistent: --like: no such directory: /nonexistent\n", r.err());
+    }
+
+    @Test
     void likeMistakesGiveOneLineAndExitTwo(@TempDir Path dir) throws Exception {
         Path like = ROOT.resolve("mm.testdata/src/main/resources/kernel-data/zoneinfo-like");
         Result r = mm("--like", dir.resolve("nope").toString());
