@@ -230,17 +230,6 @@ class LauncherProcessIT {
         assertTrue(r.out().contains("node 1"), r.out());
         assertTrue(r.out().endsWith("ok\n"), r.out());
     }
-    /** The zone lines --like must reproduce: watermarks, sizes and protection, in file order. */
-    static List<String> zoneFigures(String zoneinfo) {
-        List<String> out = new ArrayList<>();
-        for (String line : zoneinfo.split("\n")) {
-            if (line.startsWith("Node ") || line.matches(" {8}(min|low|high|promo|spanned|present|managed) +\\d+")
-                    || line.startsWith("        protection: (") || line.startsWith("  start_pfn:")) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
 
     @Test
     void likeARealMachinesZoneinfo(@TempDir Path dir) throws Exception {
@@ -253,9 +242,9 @@ class LauncherProcessIT {
                 r.out());
         assertTrue(r.out().contains("every zone's managed pages, watermarks (min/low/high/promo) and protection equal the capture's;"
                 + " totalreserve 29849 pages"), r.out());
-        List<String> real = zoneFigures(Files.readString(like.resolve("proc_zoneinfo.txt")));
+        List<String> real = ZoneFigures.of(Files.readString(like.resolve("proc_zoneinfo.txt")));
         assertEquals(5 * 9 + 3, real.size());
-        assertEquals(real, zoneFigures(r.out()));
+        assertEquals(real, ZoneFigures.of(r.out()));
         assertTrue(r.out().endsWith("ok\n"), r.out());
 
         // the other capture alone: no sysctl file, the sysctls are inferred
@@ -263,8 +252,26 @@ class LauncherProcessIT {
         r = mm("--like", dir.toString(), "--cpus", "2", "-c", "mm:machine; mm:zoneinfo; mm:sysctl vm.min_free_kbytes");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("were inferred from its watermarks and protection"), r.out());
-        assertEquals(zoneFigures(Files.readString(kernelData.resolve("proc/proc_zoneinfo.txt"))), zoneFigures(r.out()));
+        assertEquals(ZoneFigures.of(Files.readString(kernelData.resolve("proc/proc_zoneinfo.txt"))), ZoneFigures.of(r.out()));
         assertTrue(r.out().endsWith("vm.min_free_kbytes = 67584\n"), r.out());
+    }
+
+    @Test
+    void bootInAScriptLastsForTheRun() throws Exception {
+        Path like = ROOT.resolve("mm.testdata/src/main/resources/kernel-data/zoneinfo-like");
+        Result r = mm("-c", "p = (mm:alloc 3); mm:boot --like " + like + "; mm:zoneinfo; q = (mm:alloc 3); mm:free $q; mm:check; "
+                + "mm:boot --mem 2G --cpus 2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("\nrebooted: x86_64, 24 GiB RAM, 4 CPUs, 1 node, like " + like + "; "), r.out());
+        assertEquals(ZoneFigures.of(Files.readString(like.resolve("proc_zoneinfo.txt"))), ZoneFigures.of(r.out()));
+        assertTrue(r.out().contains("\nok\nrebooted: x86_64, 2 GiB RAM, 2 CPUs, 1 node; "), r.out());
+
+        // the next run boots what its options say, not the last reboot's shape; the mistake stops the script
+        r = mm("-c", "mm:banner; mm:boot --like /nonexistent; mm:banner");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().startsWith("mm-platform: x86_64, 4 GiB RAM, 4 CPUs, 1 node, frame allocator buddy\n"), r.out());
+        assertEquals("mm: -c: mm:boot --like /nonexistent: --like: no such directory: /nonexistent\n", r.err());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import mm.api.machine.Machine;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
@@ -45,6 +46,12 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * misbehaves ({@link #fail}) or whose bundle goes away while active is replaced by the reference.
  * Every change of state happens under one lock; the reads ({@link #active}, {@link #candidates})
  * take none.
+ *
+ * <p>A reboot ({@code mm:boot}: a new configuration of the machine) takes every implementation
+ * away with the machine it ran on, and brings new ones bound to the new machine. An active
+ * implementation that leaves because its machine is gone hands nothing over (there is nothing
+ * left to hand) and changes no choice: the contract waits, as at start, for the implementation
+ * its configuration names (up to the grace), and the new one adopts the new machine as at boot.
  */
 @Component(service = Switchboard.class, immediate = true, configurationPid = Switchboard.PID)
 public class SwitchboardComponent implements Switchboard {
@@ -66,8 +73,12 @@ public class SwitchboardComponent implements Switchboard {
     private final ScheduledExecutorService scheduler;
     private final ServiceTracker<Object, Tracked> tracker;
     private final Consumer<String> log;
+    private final long grace;
     private volatile boolean settled;
     private volatile boolean closing;
+    /** The service id of the machine the active implementations run on; {@link #NO_MACHINE} before any. */
+    private volatile long machineOfActive = NO_MACHINE;
+    private static final long NO_MACHINE = -1;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ConfigurationAdmin cm;
@@ -88,7 +99,7 @@ public class SwitchboardComponent implements Switchboard {
         });
         this.tracker = new ServiceTracker<>(ctx, ctx.createFilter(Contracts.candidateFilter()), new Tracking());
         tracker.open();
-        long grace = longProperty(config, "boot.grace.ms", BOOT_GRACE_MS);
+        this.grace = longProperty(config, "boot.grace.ms", BOOT_GRACE_MS);
         scheduler.schedule(this::settle, grace, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::logLoadProblems, 1, 2, TimeUnit.SECONDS);
     }
@@ -317,6 +328,7 @@ public class SwitchboardComponent implements Switchboard {
         props.put(PROP_ACTIVE, Boolean.TRUE);
         props.put("mm.bundle", next.bundle());
         ServiceRegistration<?> reg = ctx.registerService(Contracts.INTERFACES.get(contract).getName(), next.service, props);
+        machineOfActive = machineId();
         active.put(contract, next);
         unregister(registrations.put(contract, reg));
     }
@@ -406,12 +418,42 @@ public class SwitchboardComponent implements Switchboard {
                 unregister(registrations.remove(c.contract));
                 return;
             }
+            if (machineId() != machineOfActive) {
+                rebooting(c);
+                return;
+            }
             String now = restoreReference(c.contract, c, "its bundle went away");
             log.accept(c.contract + ": " + c.impl + " (" + c.bundle() + ") went away while active; " + now);
         } finally {
             // listed until the hand-over is done: whoever sees it gone sees the machine in other hands
             candidates.remove(c);
         }
+    }
+
+    /**
+     * The active {@code c} leaves with the machine it ran on (a reboot): nothing to hand over, no
+     * choice to change. Until the grace has passed again, only the chosen implementation of each
+     * contract takes the new machine as it arrives ({@link #arrived}); then {@link #settle} gives
+     * the reference to the contracts still without one.
+     */
+    private void rebooting(Tracked c) {
+        active.remove(c.contract);
+        unregister(registrations.remove(c.contract));
+        if (settled) {
+            settled = false;
+            scheduler.schedule(this::settle, grace, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The service id of the registered machine, or {@link #NO_MACHINE}. While the machine is being
+     * unregistered it is already gone from the registry (the framework removes it before telling
+     * the listeners), so an implementation leaving with it sees no machine, or a new one.
+     */
+    private long machineId() {
+        ServiceReference<Machine> ref = ctx.getServiceReference(Machine.class);
+        Object id = ref == null ? null : ref.getProperty(org.osgi.framework.Constants.SERVICE_ID);
+        return id instanceof Long l ? l : NO_MACHINE;
     }
 
     private void logLoadProblems() {

@@ -1,5 +1,6 @@
 package mm.console.commands;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import mm.api.frame.FrameAllocator;
@@ -112,13 +113,13 @@ public class FrameCommands extends AllocatorCommands {
         pages.allocated(pfn, order, Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE);
         Zone zone = m.zoneOfPfn(pfn);
         return new Allocation(pfn, order, zone.nid(), zone.name(),
-                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName());
+                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName(), new WeakReference<>(m));
     }
 
     @Descriptor("free a block mm:alloc returned, kept in a variable (__free_pages); "
             + "a movable block that compaction moved is freed where it is now")
     public String free(@Descriptor("what mm:alloc returned, e.g. $p after p = (mm:alloc 3)") Allocation allocation) {
-        return release(allocation.pfn(), allocation.order());
+        return release(current(allocation).pfn(), allocation.order());
     }
 
     @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages); PFN may be what mm:alloc returned; "
@@ -126,7 +127,7 @@ public class FrameCommands extends AllocatorCommands {
     public String free(
             @Descriptor("first page frame number, hex (0x100000) or decimal, or $p after p = (mm:alloc 3)") Object pfn,
             @Descriptor("the order it was allocated with, 0 to 10") String order) {
-        return release(pfn instanceof Allocation a ? a.pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
+        return release(pfn instanceof Allocation a ? current(a).pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
     }
 
     @Descriptor("free the blocks mm:alloc -c returned, all of them or every STRIDE-th (to fragment memory on purpose)")
@@ -135,6 +136,9 @@ public class FrameCommands extends AllocatorCommands {
             @Parameter(names = {"-s", "--stride"}, absentValue = "1") String stride,
             @Descriptor("what mm:alloc -c returned, e.g. $b after b = (mm:alloc -c 4096 0 GFP_HIGHUSER_MOVABLE)") Allocations blocks) {
         int step = Args.count("stride", stride, 1, MAX_COUNT);
+        if (!blocks.blocks().isEmpty()) {
+            current(blocks.blocks().get(0));
+        }
         int moved = 0;
         List<Integer> picked = blocks.pick(step);
         for (int i : picked) {
@@ -146,6 +150,15 @@ public class FrameCommands extends AllocatorCommands {
         }
         return String.format("freed %d of %d blocks (%d still held)%s", picked.size(), blocks.blocks().size(), blocks.held(),
                 moved == 0 ? "" : "; " + moved + " of them had been moved by compaction and were freed where they were");
+    }
+
+    /** An allocation of this machine; one of a machine since rebooted is refused (its pfn may be in use here). */
+    private Allocation current(Allocation a) {
+        if (!a.on(machine)) {
+            throw new CommandError(a + " was allocated before the last mm:boot: the reboot discarded it, nothing to free "
+                    + "(accepted: what mm:alloc returned since)");
+        }
+        return a;
     }
 
     @Descriptor("return the pages held on every CPU's per-CPU lists to the zones' free lists (drain_all_pages)")

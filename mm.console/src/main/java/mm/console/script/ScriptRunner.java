@@ -3,6 +3,7 @@ package mm.console.script;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
+import mm.console.commands.BootCommand;
 import mm.console.commands.CommandError;
 import mm.console.commands.FrameCommands;
 import mm.console.commands.ImplCommands;
@@ -51,6 +52,8 @@ public class ScriptRunner {
     ReplayCommand replayCommand;
     @Reference
     TraceCommand traceCommand;
+    @Reference
+    BootCommand bootCommand;
 
     /**
      * Runs a program.

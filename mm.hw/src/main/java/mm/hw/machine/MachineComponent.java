@@ -30,12 +30,23 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Boots the simulated machine when activated and publishes it as the {@link Machine} service.
- * Its shape comes from the configuration {@code mm.machine}, else from the framework properties
- * {@code mm.arch}, {@code mm.mem}, {@code mm.cpus} and {@code mm.nodes} (which {@code ./mm} sets
- * from its options), else from {@link MachineConfig#DEFAULT}. A new configuration reboots it.
- * With the framework property {@code mm.like} ({@code ./mm --like DIR}) the machine is
- * shaped like the real one whose /proc files the directory holds ({@link MachineCapture}); only
- * the CPU count may then be given as well.
+ * A new configuration {@code mm.machine} reboots it (DS deactivates the component and activates
+ * it again: every consumer of the old machine goes with it, see {@code mm:boot}).
+ *
+ * <p>Where the shape comes from, first match wins:
+ * <ol>
+ * <li>the configuration {@code mm.machine}, when it sets any of {@code like}, {@code arch},
+ *     {@code mem} or {@code nodes}: then it decides the whole shape, and what it leaves unset is
+ *     {@link MachineConfig#DEFAULT}'s (the framework properties are not consulted for the shape,
+ *     so that {@code mm:boot --mem 8G} after {@code ./mm --like DIR} gives a default 8 GiB machine);
+ *     with {@code like} set, a machine like the real one whose /proc files that directory holds
+ *     ({@link MachineCapture}), and {@code arch}, {@code mem} and {@code nodes} are ignored;</li>
+ * <li>else the framework properties {@code mm.like}, or {@code mm.arch}, {@code mm.mem} and
+ *     {@code mm.nodes} (which {@code ./mm} sets from its options);</li>
+ * <li>else {@link MachineConfig#DEFAULT}.</li>
+ * </ol>
+ * The CPU count is apart: the configuration's {@code cpus} if not 0, else the framework property
+ * {@code mm.cpus}, else the capture's count (like a real machine) or the default's.
  */
 @Component(service = {Machine.class, WatermarkControl.class, Tracer.class}, configurationPid = MachineComponent.PID, immediate = true)
 @Designate(ocd = MachineComponent.Config.class)
@@ -60,13 +71,17 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
 
         @AttributeDefinition(description = "Number of NUMA nodes, 1 to 8 (0: default)")
         int nodes() default 0;
+
+        @AttributeDefinition(description = "A directory holding a copy of a real machine's /proc/zoneinfo (and, if present, "
+                + "meminfo and /proc/sys/vm values) to boot a machine like it; wins over arch, mem and nodes")
+        String like() default "";
     }
 
     private MachineImpl machine;
 
     @Activate
     void activate(Config config, BundleContext context) {
-        String like = pick(null, context.getProperty(PROP_LIKE));
+        String like = likeDir(config, context::getProperty);
         if (like != null) {
             String cpus = pick(config.cpus() == 0 ? "" : Integer.toString(config.cpus()), context.getProperty("mm.cpus"));
             machine = MachineImpl.bootLike(MachineCapture.read(Path.of(like)), cpus == null ? 0 : parseCount("CPU count", cpus));
@@ -77,6 +92,20 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
         if (kb != null && !kb.isBlank()) {
             machine.tracer().setBufferSizeKb(parseCount("trace buffer size (KiB)", kb.trim()));
         }
+    }
+
+    /** True when the configuration says anything about the shape: then it alone decides it. */
+    static boolean shapeConfigured(Config config) {
+        return !isBlank(config.like()) || !isBlank(config.arch()) || !isBlank(config.mem()) || config.nodes() != 0;
+    }
+
+    /** The directory to boot like: the configuration's when it decides the shape, else the framework property's; or null. */
+    static String likeDir(Config config, java.util.function.Function<String, String> property) {
+        return shapeConfigured(config) ? pick(config.like(), null) : pick(null, property.apply(PROP_LIKE));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The framework property giving the trace ring buffer's size per CPU in KiB ({@code buffer_size_kb}). */
@@ -147,14 +176,19 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
         machine.setExtfragThreshold(threshold);
     }
 
-    /** Resolves the machine's shape: configuration, then framework properties, then defaults. */
+    /**
+     * Resolves the shape of a machine not booted like a real one: the configuration when it
+     * {@linkplain #shapeConfigured says anything about the shape}, else the framework properties,
+     * then the defaults; the CPU count falls back on its own.
+     */
     static MachineConfig configFrom(Config config, java.util.function.Function<String, String> property) {
+        java.util.function.Function<String, String> shapeProperty = shapeConfigured(config) ? k -> null : property;
         MachineConfig c = MachineConfig.DEFAULT;
-        String arch = pick(config.arch(), property.apply("mm.arch"));
+        String arch = pick(config.arch(), shapeProperty.apply("mm.arch"));
         if (arch != null) {
             c = c.withArch(Arch.parse(arch));
         }
-        String mem = pick(config.mem(), property.apply("mm.mem"));
+        String mem = pick(config.mem(), shapeProperty.apply("mm.mem"));
         if (mem != null) {
             c = c.withMem(MachineConfig.parseSize(mem));
         }
@@ -162,7 +196,7 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
         if (cpus != null) {
             c = c.withCpus(parseCount("CPU count", cpus));
         }
-        String nodes = pick(config.nodes() == 0 ? "" : Integer.toString(config.nodes()), property.apply("mm.nodes"));
+        String nodes = pick(config.nodes() == 0 ? "" : Integer.toString(config.nodes()), shapeProperty.apply("mm.nodes"));
         if (nodes != null) {
             c = c.withNodes(parseCount("node count", nodes));
         }

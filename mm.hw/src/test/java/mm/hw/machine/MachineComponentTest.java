@@ -30,8 +30,12 @@ import org.osgi.framework.BundleContext;
 class MachineComponentTest {
 
     /** An instance of the component's configuration annotation, as DS would make one. */
-    record Cfg(String arch, String mem, int cpus, int nodes) implements MachineComponent.Config {
+    record Cfg(String arch, String mem, int cpus, int nodes, String like) implements MachineComponent.Config {
         static final Cfg EMPTY = new Cfg("", "", 0, 0);
+
+        Cfg(String arch, String mem, int cpus, int nodes) {
+            this(arch, mem, cpus, nodes, "");
+        }
 
         @Override
         public Class<? extends Annotation> annotationType() {
@@ -72,12 +76,27 @@ class MachineComponentTest {
     }
 
     @Test
-    void eachValueFallsBackOnItsOwn() {
+    void aConfiguredShapeIgnoresTheShapesFrameworkPropertiesButNotTheirCpuCount() {
         MachineConfig c = MachineComponent.configFrom(new Cfg("  ", "512M", 0, 2),
                 props("mm.arch", "arm64", "mm.mem", "8G", "mm.cpus", "6"));
-        assertEquals(new MachineConfig(Arch.ARM64, 512L << 20, 6, 2, 0), c);
+        assertEquals(new MachineConfig(Arch.X86_64, 512L << 20, 6, 2, 0), c);
         MachineConfig onlyCpus = MachineComponent.configFrom(new Cfg("", "", 3, 0), NO_PROPS);
         assertEquals(MachineConfig.DEFAULT.withCpus(3), onlyCpus);
+        MachineConfig cpusKeepTheProperties = MachineComponent.configFrom(new Cfg("", "", 3, 0),
+                props("mm.arch", "arm64", "mm.mem", "2G", "mm.nodes", "2"));
+        assertEquals(new MachineConfig(Arch.ARM64, 2L << 30, 3, 2, 0), cpusKeepTheProperties);
+    }
+
+    @Test
+    void theLikeDirectoryOfTheConfigurationWinsAndAConfiguredShapeDropsTheFrameworksOne() {
+        Function<String, String> launchedLike = props("mm.like", "/captures/laptop", "mm.cpus", "2");
+        assertEquals("/captures/laptop", MachineComponent.likeDir(Cfg.EMPTY, launchedLike));
+        assertEquals("/captures/laptop", MachineComponent.likeDir(new Cfg("", "", 8, 0), launchedLike));
+        assertEquals("/captures/server", MachineComponent.likeDir(new Cfg("", "", 0, 0, " /captures/server "), launchedLike));
+        assertEquals(null, MachineComponent.likeDir(new Cfg("", "8G", 0, 0), launchedLike));
+        assertEquals(MachineConfig.DEFAULT.withMem(8L << 30).withCpus(2),
+                MachineComponent.configFrom(new Cfg("", "8G", 0, 0), launchedLike));
+        assertEquals(null, MachineComponent.likeDir(Cfg.EMPTY, NO_PROPS));
     }
 
     @Test
