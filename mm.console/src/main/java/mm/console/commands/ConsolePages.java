@@ -4,15 +4,38 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import mm.api.machine.Machine;
 import mm.api.machine.MovableOps;
+import mm.api.machine.Owners;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The blocks {@code mm:alloc} handed out, as the console's own "rmap": where each is now. Blocks
  * allocated with __GFP_MOVABLE may be moved by compaction ({@link MovableOps}); a block is then
  * known at its new pfn, and {@code mm:free} of the old one (or of the {@code $p} that names it)
- * frees it where it is.
+ * frees it where it is. A component of its own, immediate: the record lives as long as the console
+ * and its machine, not only while Gogo holds a command's service.
  */
-final class ConsolePages implements MovableOps {
+@Component(service = ConsolePages.class, immediate = true)
+public final class ConsolePages implements MovableOps {
+
+    private final AutoCloseable registration;
+
+    /** Registers with the machine as the owner of the console's pages ({@link Owners#CONSOLE}). */
+    @Activate
+    public ConsolePages(@Reference Machine machine) {
+        registration = machine.registerMovableOps(Owners.CONSOLE, this);
+    }
+
+    /** Unregisters and forgets every block (the machine is going away, or the console). */
+    @Deactivate
+    void deactivate() throws Exception {
+        registration.close();
+        clear();
+    }
 
     /** A block held: its order, whether it may move, and whether compaction has isolated it. */
     private record Held(int order, boolean movable) {

@@ -11,45 +11,23 @@ import mm.api.machine.Owners;
 import mm.api.machine.Zone;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code mm:alloc}, {@code mm:free} and {@code mm:drain}: the page allocator by hand
- * ({@code alloc_pages}, {@code __free_pages}, {@code drain_all_pages}). Immediate: the console's
- * record of the blocks it handed out ({@link ConsolePages}) lives as long as the bundle, not only
- * while Gogo holds the service during a command.
+ * ({@code alloc_pages}, {@code __free_pages}, {@code drain_all_pages}); the blocks handed out are
+ * recorded in {@link ConsolePages}, which follows those compaction moves.
  */
-@Component(service = FrameCommands.class, immediate = true, property = {
+@Component(service = FrameCommands.class, property = {
     "osgi.command.scope=mm", "osgi.command.function=alloc", "osgi.command.function=free", "osgi.command.function=drain"})
 public class FrameCommands extends AllocatorCommands {
 
-    private final ConsolePages pages = new ConsolePages();
-    private AutoCloseable movable;
+    @Reference
+    ConsolePages pages;
 
     public FrameCommands() {
         super("frames");
-    }
-
-    /** Registers the console's pages with the machine, so that compaction can move the movable ones. */
-    @Activate
-    void activate() {
-        movable = machine.registerMovableOps(Owners.CONSOLE, pages);
-    }
-
-    @Override
-    @Deactivate
-    void deactivate() {
-        try {
-            if (movable != null) {
-                movable.close();
-            }
-        } catch (Exception e) {
-            // unregistering cannot fail
-        }
-        pages.clear();
-        super.deactivate();
     }
 
     @Descriptor("allocate 2^ORDER contiguous pages (alloc_pages) and print where they came from")
