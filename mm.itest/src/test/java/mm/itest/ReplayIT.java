@@ -72,6 +72,7 @@ public class ReplayIT {
         assertTrue(report, report.contains("\nevents              20098\n"));
         assertTrue(report, report.contains("\nunparsed lines      0\n"));
         assertTrue(report, report.contains("\nkmalloc decisions   136/136 reproduced"));
+        assertTrue(report, report.contains("\nfallback decisions  not in trace (no mm_page_alloc_extfrag line)\n"));
         assertFalse(report, report.contains("events/s"));
         assertFalse(report, report.contains("UNBALANCED"));
         String progress = sh.printed();
@@ -87,7 +88,7 @@ public class ReplayIT {
         String table = sh.run("mm:replaycmp " + trace + " buddy bitmap");
         String[] lines = table.split("\n");
         assertEquals(table, 5, lines.length);
-        assertTrue(table, lines[2].startsWith("IMPL "));
+        assertTrue(table, lines[2].startsWith("IMPL ") && lines[2].contains("  FALLBACKS REPRODUCED  "));
         assertTrue(table, lines[3].startsWith("buddy ") && lines[3].endsWith("136/136"));
         assertTrue(table, lines[4].startsWith("bitmap ") && lines[4].endsWith("136/136"));
         assertTrue(sh.run("mm:replaycmp -t " + trace + " buddy,bitmap").split("\n")[2].endsWith("EVENTS/S"));

@@ -13,6 +13,7 @@ import java.util.List;
  * @param pages page allocator events
  * @param objects object cache events
  * @param kmalloc kmalloc decisions (bytes_alloc) reproduced
+ * @param fallbacks fallback decisions (mm_page_alloc_extfrag) reproduced
  * @param fragOrder the order of the unusable free space index
  * @param sampleEvery events between two samples
  * @param zones the index over the run, per zone with managed pages
@@ -20,14 +21,14 @@ import java.util.List;
  * @param freeAtEnd free pages after the last event (per-CPU lists drained)
  * @param pagesHeld pages of blocks the replay allocated and did not free
  * @param slabPagesHeld pages the object caches took from the frame allocator during the replay, net
- * @param notReenacted events read but not re-enacted (zone_locked, pcpu_drain, extfrag, others)
+ * @param notReenacted events read but not re-enacted (zone_locked, pcpu_drain, others; extfrag lines are compared, see {@code fallbacks})
  * @param errors calls that threw (an implementation's bug or a refusal), counted
  * @param firstErrors the first few, with their line numbers
  * @param elapsedNanos time from the first line read to the last event done (machine boot excluded)
  * @param readError why the trace stopped before its end (a corrupt or truncated .xz), or null if it was read to the end
  */
 public record ReplayReport(String frameImpl, String cacheImpl, String machine, ParseStats parse, PageEvents pages, ObjectEvents objects,
-        Decisions kmalloc, int fragOrder, int sampleEvery, List<ZoneFragmentation> zones, long freeAtStart, long freeAtEnd,
+        Decisions kmalloc, Fallbacks fallbacks, int fragOrder, int sampleEvery, List<ZoneFragmentation> zones, long freeAtStart, long freeAtEnd,
         long pagesHeld, long slabPagesHeld, long notReenacted, long errors, List<String> firstErrors, long elapsedNanos, String readError) {
 
     public ReplayReport {
@@ -76,6 +77,25 @@ public record ReplayReport(String frameImpl, String cacheImpl, String machine, P
         public Decisions {
             firstDifferences = List.copyOf(firstDifferences);
         }
+    }
+
+    /**
+     * The kernel's fallbacks to another migratetype's free block ({@code mm_page_alloc_extfrag},
+     * printed by {@code __rmqueue_claim} and {@code __rmqueue_steal} in mm/page_alloc.c before the
+     * {@code mm_page_alloc} of the same allocation on the same CPU) and whether the simulator fell
+     * back for the same allocations.
+     *
+     * @param inTrace true if the trace has mm_page_alloc_extfrag lines; without any, the kernel's fallbacks are
+     *     unknown (the event was not enabled) and the other figures compare nothing
+     * @param decisions allocations the kernel fell back for; reproduced when the simulator's re-enactment fell back too,
+     *     with the same alloc_migratetype and fallback_migratetype; the first differences name the trace's line
+     * @param ownershipReproduced of those reproduced, the ones whose change_ownership (the pageblock claimed for the
+     *     requested type) matched too
+     * @param simulatorOnly re-enacted allocations for which the simulator fell back and the kernel did not
+     * @param unpaired extfrag lines not followed, on their CPU, by an mm_page_alloc of their alloc_order and
+     *     alloc_migratetype (an allocation the kernel did not print, or the end of the trace)
+     */
+    public record Fallbacks(boolean inTrace, Decisions decisions, long ownershipReproduced, long simulatorOnly, long unpaired) {
     }
 
     /**

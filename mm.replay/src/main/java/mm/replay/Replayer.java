@@ -13,12 +13,14 @@ import mm.api.machine.Machine;
 import mm.api.machine.Zone;
 import mm.api.slab.KmemCache;
 import mm.api.slab.ObjectCache;
+import mm.api.trace.Tracer;
 import mm.core.page.FragmentationIndex;
 
 /**
  * Re-enacts a trace on one machine through one frame allocator and, optionally, one object cache,
- * all adopted already; the machine must be a fresh one, never the running one. Each event runs as
- * the simulated CPU of the trace's CPU (modulo the machine's CPU count).
+ * all adopted already; the machine must be a fresh one, never the running one (its tracer's
+ * {@code kmem:mm_page_alloc_extfrag} is enabled for the run, to hear the simulator's fallbacks).
+ * Each event runs as the simulated CPU of the trace's CPU (modulo the machine's CPU count).
  *
  * <ul>
  * <li>{@code mm_page_alloc} → {@code allocPages(gfp_flags, order)}; the trace's pfn is mapped to the
@@ -32,9 +34,14 @@ import mm.core.page.FragmentationIndex;
  * compared with the kernel's {@code bytes_alloc}; {@code kmem_cache_alloc} → the cache of that name
  * (created on first sight with {@code bytes_alloc} as its size); {@code kfree} /
  * {@code kmem_cache_free} paired by pointer.</li>
+ * <li>{@code mm_page_alloc_extfrag} → the kernel's fallback decision for the next
+ * {@code mm_page_alloc} of its CPU, compared with the simulator's own fallback for that allocation,
+ * which the replay machine's tracer reports with the same event ({@link FallbackDecisions}): same
+ * alloc_migratetype and fallback_migratetype, and whether change_ownership matched too; the
+ * simulator's fallbacks where the kernel had none are counted apart.</li>
  * <li>{@code mm_page_alloc_zone_locked}, {@code mm_page_pcpu_drain} (per-CPU list refills and drains,
- * which the simulator does on its own), {@code mm_page_alloc_extfrag} and other known events are
- * read and counted, not re-enacted.</li>
+ * which the simulator does on its own) and other known events are read and counted, not
+ * re-enacted.</li>
  * </ul>
  */
 public final class Replayer {
@@ -74,6 +81,7 @@ public final class Replayer {
     private long kmallocTotal;
     private long kmallocSame;
     private final List<String> kmallocDiffs = new ArrayList<>();
+    private final FallbackDecisions fallbacks = new FallbackDecisions(KEPT);
     private long notReenacted;
     private long errors;
     private final List<String> firstErrors = new ArrayList<>();
@@ -111,6 +119,24 @@ public final class Replayer {
      *     {@link ReplayOptions#progressMinBytes()} bytes
      */
     ReplayReport run(TraceInput in, String source, Consumer<String> progress) throws IOException {
+        Tracer tracer = machine.tracer() == null ? Tracer.none() : machine.tracer();
+        String extfrag = "kmem:" + FallbackDecisions.EVENT;
+        tracer.setEnabled(extfrag, true);
+        AutoCloseable sink = tracer.addSink(fallbacks);
+        try {
+            return replay(in, source, progress);
+        } finally {
+            tracer.setEnabled(extfrag, false);
+            try {
+                sink.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("replay: the tracer would not let its fallback sink go", e);
+            }
+        }
+    }
+
+    /** {@link #run}, with the simulator's fallbacks heard by {@link #fallbacks}. */
+    private ReplayReport replay(TraceInput in, String source, Consumer<String> progress) throws IOException {
         frames.drainAllPages();
         long freeAtStart = freePages();
         long slabAtStart = slabFrames == null ? 0 : slabFrames.held;
@@ -204,7 +230,8 @@ public final class Replayer {
                         pagesReallocated),
                 new ReplayReport.ObjectEvents(objAllocs, objFailures, objFrees, unknownObjFrees, nullFrees, cachesCreated,
                         objReallocated),
-                new ReplayReport.Decisions(kmallocTotal, kmallocSame, kmallocDiffs), options.fragOrder(), options.sampleEvery(), frag,
+                new ReplayReport.Decisions(kmallocTotal, kmallocSame, kmallocDiffs), fallbacks.report(), options.fragOrder(),
+                options.sampleEvery(), frag,
                 freeAtStart, freeAtEnd, held[0], slabHeld, notReenacted, errors, firstErrors, elapsed, readError);
     }
 
@@ -222,6 +249,7 @@ public final class Replayer {
                 case MM_PAGE_ALLOC -> pageAlloc(ev);
                 case MM_PAGE_FREE -> pageFree(ev, false);
                 case MM_PAGE_FREE_BATCHED -> pageFree(ev, true);
+                case MM_PAGE_ALLOC_EXTFRAG -> fallbacks.kernel(ev);
                 case KMALLOC -> kmalloc(ev);
                 case KMEM_CACHE_ALLOC -> cacheAlloc(ev);
                 case KFREE, KMEM_CACHE_FREE -> objectFree(ev);
@@ -252,11 +280,14 @@ public final class Replayer {
             }
         }
         long pfn;
+        fallbacks.beforeAlloc();
         try {
             pfn = order < 0 || order > FrameAllocator.MAX_PAGE_ORDER ? FrameAllocator.NO_PAGE : frames.allocPages(gfp, order);
         } catch (IllegalArgumentException e) {
             pfn = FrameAllocator.NO_PAGE;
             error(ev, e);
+        } finally {
+            fallbacks.afterAlloc(ev);
         }
         if (pfn == FrameAllocator.NO_PAGE) {
             pageFailures++;

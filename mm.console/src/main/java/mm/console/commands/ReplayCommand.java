@@ -44,7 +44,7 @@ public class ReplayCommand extends FactoryCommands {
 
     @Descriptor("re-enact a real kernel trace (/sys/kernel/tracing/trace or trace-cmd report text, plain or .xz) on a fresh "
             + "machine of this one's shape, through new instances of the active frame allocator and object cache: events, "
-            + "unparsed lines, unknown frees, failures, kmalloc decisions reproduced, fragmentation")
+            + "unparsed lines, unknown frees, failures, fallback (mm_page_alloc_extfrag) and kmalloc decisions reproduced, fragmentation")
     public String replay(
             @Descriptor("also print events per second")
             @Parameter(names = {"-t", "--time"}, presentValue = "true", absentValue = "false") boolean time,

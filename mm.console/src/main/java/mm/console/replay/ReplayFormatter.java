@@ -52,6 +52,10 @@ public final class ReplayFormatter {
                 + p.unknownFrees() + ", batched frees confirming a free " + p.batchedConfirmations()
                 + (p.orderMismatches() > 0 ? ", order mismatches " + p.orderMismatches() : "")
                 + (p.reallocated() > 0 ? ", pfns handed out again unfreed " + p.reallocated() : ""));
+        row(sb, "fallback decisions", fallbacks(r.fallbacks()));
+        for (String d : r.fallbacks().decisions().firstDifferences()) {
+            sb.append("  ").append(d).append('\n');
+        }
         if (r.cacheImpl() != null) {
             ReplayReport.ObjectEvents o = r.objects();
             row(sb, "objects", "allocated " + o.allocs() + ", failed " + o.failures() + ", freed " + o.frees() + ", frees of unknown objects "
@@ -63,7 +67,7 @@ public final class ReplayFormatter {
             }
         }
         row(sb, "allocation failures", Long.toString(p.failures() + r.objects().failures()));
-        row(sb, "not re-enacted", r.notReenacted() + " (per-CPU refills and drains, fallbacks, other events)");
+        row(sb, "not re-enacted", r.notReenacted() + " (per-CPU refills and drains, other events)");
         if (r.errors() > 0) {
             row(sb, "errors", r.errors() + " calls threw");
             for (String e : r.firstErrors()) {
@@ -102,7 +106,8 @@ public final class ReplayFormatter {
                 .append("unusable free space index, order ").append(first.fragOrder()).append(", ")
                 .append(mz == null ? "no zone" : mz.zone().replace("Node 0, zone ", "zone ")).append('\n');
         List<String[]> rows = new ArrayList<>();
-        List<String> head = new ArrayList<>(List.of("IMPL", "FAILURES", "UNKNOWN FREES", "FRAG WORST", "FRAG END", "KMALLOC REPRODUCED"));
+        List<String> head = new ArrayList<>(List.of("IMPL", "FAILURES", "UNKNOWN FREES", "FRAG WORST", "FRAG END",
+                "FALLBACKS REPRODUCED", "KMALLOC REPRODUCED"));
         if (timing) {
             head.add("EVENTS/S");
         }
@@ -114,6 +119,7 @@ public final class ReplayFormatter {
                     Long.toString(r.pages().unknownFrees() + r.objects().unknownFrees()),
                     z == null ? "-" : FragmentationIndex.format(z.worst()),
                     z == null ? "-" : FragmentationIndex.format(z.end()),
+                    fallbackCell(r.fallbacks()),
                     r.cacheImpl() == null ? "-" : decisions(r.kmalloc())));
             if (timing) {
                 row.add(String.format(Locale.ROOT, "%.0f", r.eventsPerSecond()));
@@ -126,6 +132,29 @@ public final class ReplayFormatter {
 
     private static String decisions(ReplayReport.Decisions d) {
         return d.reproduced() + "/" + d.total();
+    }
+
+    /**
+     * {@code 12/14 reproduced (ownership 11/14); simulator fell back 3 more times}, or "not in
+     * trace" when the trace has no mm_page_alloc_extfrag line: then the simulator's own fallbacks
+     * compare with nothing.
+     */
+    private static String fallbacks(ReplayReport.Fallbacks f) {
+        if (!f.inTrace()) {
+            return "not in trace (no mm_page_alloc_extfrag line)";
+        }
+        ReplayReport.Decisions d = f.decisions();
+        return decisions(d) + " reproduced (ownership " + f.ownershipReproduced() + "/" + d.total() + "); simulator fell back "
+                + f.simulatorOnly() + (f.simulatorOnly() == 1 ? " more time" : " more times")
+                + (f.unpaired() > 0 ? "; extfrag lines without their mm_page_alloc " + f.unpaired() : "");
+    }
+
+    /** {@code 12/14}, {@code 12/14 +3} when the simulator fell back 3 more times, {@code -} when not in the trace. */
+    private static String fallbackCell(ReplayReport.Fallbacks f) {
+        if (!f.inTrace()) {
+            return "-";
+        }
+        return decisions(f.decisions()) + (f.simulatorOnly() > 0 ? " +" + f.simulatorOnly() : "");
     }
 
     private static String unparsed(ParseStats s) {

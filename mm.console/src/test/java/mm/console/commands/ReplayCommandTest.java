@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import mm.api.frame.Gfp;
 import mm.api.machine.MachineConfig;
 import mm.api.subsystem.Subsystem;
+import mm.api.trace.TraceRecord;
 import mm.bitmap.BitmapFactory;
 import mm.buddy.BuddyFactory;
 import mm.console.proc.KernelData;
+import mm.core.trace.KmemTrace;
 import mm.hw.machine.MachineFactoryImpl;
 import mm.slub.SlubFactory;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,8 @@ class ReplayCommandTest {
         assertTrue(a.contains("\n  mm_page_alloc                4714\n"), a);
         assertTrue(a.contains("\nunparsed lines      0\n"), a);
         assertTrue(a.contains("\nkmalloc decisions   136/136 reproduced"), a);
+        assertTrue(a.contains("\nfallback decisions  not in trace (no mm_page_alloc_extfrag line)\n"), a);
+        assertTrue(a.contains("\nnot re-enacted      "), a);
         assertTrue(a.contains("Node 0, zone Normal  start "), a);
         assertFalse(a.contains("events/s"), a);
         String t = command().replay(true, p.toString());
@@ -85,13 +90,39 @@ class ReplayCommandTest {
         String out = command().replaycmp(false, capture().toString(), "buddy,bitmap");
         String[] lines = out.split("\n");
         assertEquals(5, lines.length, out);
-        assertTrue(lines[2].startsWith("IMPL    FAILURES  UNKNOWN FREES  FRAG WORST  FRAG END  KMALLOC REPRODUCED"), out);
+        assertTrue(lines[2].startsWith("IMPL    FAILURES  UNKNOWN FREES  FRAG WORST  FRAG END  FALLBACKS REPRODUCED  KMALLOC REPRODUCED"),
+                out);
         assertTrue(lines[3].startsWith("buddy "), out);
         assertTrue(lines[4].startsWith("bitmap "), out);
-        assertTrue(lines[3].endsWith("136/136"), out);
+        assertTrue(lines[3].endsWith("  -             136/136"), out);
         String timed = command().replaycmp(true, capture().toString(), "bitmap", "buddy");
         assertTrue(timed.split("\n")[2].endsWith("EVENTS/S"), timed);
         System.out.println(timed);
+    }
+
+    private static String traceLine(int cpu, String event, String args) {
+        return new TraceRecord(1000L * cpu, cpu, 100, "java", event, args).format() + "\n";
+    }
+
+    /**
+     * A trace with one fallback of the kernel, the first kernel page of a fresh machine (every
+     * pageblock movable), and a reclaimable page on another CPU for which only the simulator falls back.
+     */
+    private Path fallbackTrace() throws IOException {
+        String text = traceLine(0, "mm_page_alloc_extfrag", KmemTrace.mmPageAllocExtfragArgs(0x100000, 0, 10, 0, 1, true))
+                + traceLine(0, "mm_page_alloc", KmemTrace.mmPageAllocArgs(0x100000, 0, 0, Gfp.GFP_KERNEL))
+                + traceLine(1, "mm_page_alloc", KmemTrace.mmPageAllocArgs(0x200000, 0, 2, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE));
+        return Files.writeString(tmp.resolve("fallback.txt"), text, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void fallbackDecisionsInTheReportAndTheTable() throws IOException {
+        Path p = fallbackTrace();
+        String report = command().replay(false, p.toString());
+        assertTrue(report.contains("\nfallback decisions  1/1 reproduced (ownership 1/1); simulator fell back 1 more time\n"), report);
+        String[] lines = command().replaycmp(false, p.toString(), "buddy", "bitmap").split("\n");
+        assertTrue(lines[3].startsWith("buddy ") && lines[3].endsWith("  1/1 +1                 0/0"), String.join("\n", lines));
+        assertTrue(lines[4].startsWith("bitmap ") && lines[4].endsWith("     0/1                 0/0"), String.join("\n", lines));
     }
 
     @Test
