@@ -50,6 +50,7 @@ public final class BenchMain {
         HeapPerObject.Result perObject = HeapPerObject.measure(64, 1_000_000);
         java.nio.file.Path trace = java.nio.file.Paths.get(ReplaySpeed.DEFAULT_TRACE);
         ReplaySpeed.Result replay = java.nio.file.Files.isReadable(trace) ? ReplaySpeed.measure(trace, ReplaySpeed.DEFAULT_ROUNDS) : null;
+        CompactionSpeed.Result compaction = CompactionSpeed.measure(CompactionSpeed.DEFAULT_ROUNDS);
 
         double direct = score.getOrDefault("direct", 0.0);
         double service = score.getOrDefault("service", 0.0);
@@ -92,5 +93,6 @@ public final class BenchMain {
         } else {
             System.out.println("replay speed: not measured (" + trace + " not found: run from the repository's root)");
         }
+        CompactionSpeed.print(compaction);
     }
 }
