@@ -58,14 +58,14 @@ public class TraceIT {
     public void eventsSelectedLikeSetEvent() throws Exception {
         String events = sh.run("mm:trace events");
         assertTrue(events, events.contains("  kmem:mm_page_alloc\n"));
-        assertEquals(events, 10, events.split("\n").length);
+        assertEquals(events, 11, events.split("\n").length);
         assertEquals("2 events enabled", sh.run("mm:trace on kmem:mm_page_alloc mm_page_free"));
         events = sh.run("mm:trace events");
         assertTrue(events, events.contains("* kmem:mm_page_alloc\n"));
         assertTrue(events, events.contains("* kmem:mm_page_free\n"));
         assertTrue(events, events.contains("  kmem:mm_page_free_batched\n"));
         assertEquals("10 events enabled", sh.run("mm:trace on 'kmem:*'"));
-        assertEquals("10 events disabled", sh.run("mm:trace off '*:*'"));
+        assertEquals("11 events disabled", sh.run("mm:trace off '*:*'"));
         assertEquals("1 event enabled", sh.run("mm:trace on kmalloc"));
     }
 

@@ -556,11 +556,16 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     }
 
     /**
-     * {@code wakeup_kswapd}: tells the node's kswapd that a zone failed its low watermark. Counted
-     * for now; reclaim takes it from here once it exists.
+     * {@code wakeup_kswapd}: tells the node's kswapd that a zone failed its low watermark (or that a
+     * fallback boosted its watermarks). Counted, and traced as {@code vmscan:mm_vmscan_wakeup_kswapd};
+     * reclaim takes it from here once it exists.
      */
     protected void wakeupKswapd(Zone zone, int gfp, int order, int highestZoneIdx) {
         kswapdWakeups++;
+        Tracepoint tp = trace.mmVmscanWakeupKswapd;
+        if (tp.enabled()) {
+            tp.emit(KmemTrace.mmVmscanWakeupKswapdArgs(zone.nid(), order, gfp));
+        }
     }
 
     /** How often the slow path woke kswapd. */

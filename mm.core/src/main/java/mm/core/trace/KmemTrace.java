@@ -44,6 +44,8 @@ public final class KmemTrace {
     public final Tracepoint kfree;
     public final Tracepoint kmemCacheAlloc;
     public final Tracepoint kmemCacheFree;
+    /** {@code vmscan:mm_vmscan_wakeup_kswapd} (include/trace/events/vmscan.h): the page allocator wakes kswapd. */
+    public final Tracepoint mmVmscanWakeupKswapd;
 
     /** The events of a tracer. */
     public KmemTrace(Tracer t) {
@@ -57,6 +59,7 @@ public final class KmemTrace {
         kfree = t.tracepoint("kmem", "kfree");
         kmemCacheAlloc = t.tracepoint("kmem", "kmem_cache_alloc");
         kmemCacheFree = t.tracepoint("kmem", "kmem_cache_free");
+        mmVmscanWakeupKswapd = t.tracepoint("vmscan", "mm_vmscan_wakeup_kswapd");
     }
 
     /** The events of a machine's tracer ({@link Tracer#none()} if it has none). */
@@ -72,6 +75,11 @@ public final class KmemTrace {
         StringBuilder sb = page(new StringBuilder(96), pfn);
         return sb.append(" order=").append(order).append(" migratetype=").append(migratetype).append(" gfp_flags=")
                 .append(gfp(gfp)).toString();
+    }
+
+    /** {@code nid=%d order=%d gfp_flags=%s} of mm_vmscan_wakeup_kswapd ({@code none} for no flags). */
+    public static String mmVmscanWakeupKswapdArgs(int nid, int order, int gfp) {
+        return "nid=" + nid + " order=" + order + " gfp_flags=" + gfp(gfp);
     }
 
     /** {@code page=%p pfn=0x%lx order=%d}. */

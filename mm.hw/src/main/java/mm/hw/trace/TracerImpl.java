@@ -37,6 +37,8 @@ public final class TracerImpl implements Tracer {
     public static final List<String> KMEM_EVENTS = List.of("kfree", "kmalloc", "kmem_cache_alloc", "kmem_cache_free",
             "mm_page_alloc", "mm_page_alloc_extfrag", "mm_page_alloc_zone_locked", "mm_page_free", "mm_page_free_batched",
             "mm_page_pcpu_drain");
+    /** The vmscan events the simulator emits (kswapd's wake-ups, for now). */
+    public static final List<String> VMSCAN_EVENTS = List.of("mm_vmscan_wakeup_kswapd");
 
     private final LongSupplier clock;
     private final IntSupplier cpu;
@@ -65,6 +67,9 @@ public final class TracerImpl implements Tracer {
         this.ring = new TraceRecord[capacityFor(DEFAULT_BUFFER_SIZE_KB)];
         for (String e : KMEM_EVENTS) {
             tracepoint("kmem", e);
+        }
+        for (String e : VMSCAN_EVENTS) {
+            tracepoint("vmscan", e);
         }
     }
 

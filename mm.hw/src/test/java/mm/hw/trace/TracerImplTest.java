@@ -21,11 +21,13 @@ class TracerImplTest {
     private final TracerImpl t = new TracerImpl(now::get, () -> 1, 2);
 
     @Test
-    void theKmemEventsAreKnownAndOff() {
-        assertEquals(10, t.events().size());
+    void theKmemAndVmscanEventsAreKnownAndOff() {
+        assertEquals(11, t.events().size());
         assertTrue(t.events().contains("kmem:mm_page_alloc"));
+        assertTrue(t.events().contains("vmscan:mm_vmscan_wakeup_kswapd"));
         for (String e : t.events()) {
-            assertFalse(t.tracepoint("kmem", e.substring(5)).enabled(), e);
+            String[] se = e.split(":");
+            assertFalse(t.tracepoint(se[0], se[1]).enabled(), e);
         }
         assertSame(t.tracepoint("kmem", "kmalloc"), t.tracepoint("kmem", "kmalloc"));
     }
@@ -38,7 +40,7 @@ class TracerImplTest {
         assertFalse(t.tracepoint("kmem", "mm_page_free").enabled());
         assertEquals(10, t.setEnabled("kmem:*", true));
         assertFalse(t.tracepoint("vmscan", "mm_vmscan_kswapd_wake").enabled());
-        assertEquals(11, t.setEnabled("*:*", true));
+        assertEquals(12, t.setEnabled("*:*", true));
         assertEquals(1, t.setEnabled("mm_page_free", false));
         assertFalse(t.tracepoint("kmem", "mm_page_free").enabled());
         assertEquals(6, t.setEnabled("mm_page_*", false));
