@@ -1,19 +1,16 @@
 package mm.bench;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import mm.api.frame.CompactResult;
-import mm.api.frame.FrameAllocator;
-import mm.api.frame.Gfp;
 import mm.api.machine.Machine;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.MovableOps;
 import mm.api.machine.Zone;
 import mm.buddy.BuddyAllocator;
 import mm.hw.machine.MachineImpl;
+import mm.tck.Fragmentation;
 
 /**
  * Compaction speed: a fresh 4 GiB machine (buddy allocator, per-CPU lists) filled with movable
@@ -96,21 +93,7 @@ public final class CompactionSpeed {
 
     /** Movable order-0 pages on every free frame, then every other one (by pfn) freed and the per-CPU lists drained. */
     private static void fragment(Machine m, BuddyAllocator b, Owner owner) {
-        List<Long> pfns = new ArrayList<>();
-        long pfn;
-        while ((pfn = b.allocPages(Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_MEMALLOC, 0)) != FrameAllocator.NO_PAGE) {
-            pfns.add(pfn);
-        }
-        pfns.sort(null);
-        for (int i = 0; i < pfns.size(); i++) {
-            if (i % 2 == 0) {
-                m.frames().setOwner(pfns.get(i), OWNER);
-                owner.held.add(pfns.get(i));
-            } else {
-                b.freePages(pfns.get(i), 0);
-            }
-        }
-        b.drainAllPages();
+        owner.held.addAll(Fragmentation.everyOtherPageFree(b, m.frames(), OWNER));
     }
 
     static void print(Result r) {

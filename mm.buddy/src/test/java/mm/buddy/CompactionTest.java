@@ -23,6 +23,7 @@ import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
+import mm.tck.Fragmentation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,32 +84,11 @@ class CompactionTest {
         registration.close();
     }
 
-    /**
-     * Movable order-0 pages until the zones are full (the last ones below the watermarks, as
-     * __GFP_MEMALLOC may), each with a token; then every other one freed: no two free pages are
-     * buddies, so nothing above order 0 is free.
-     */
+    /** The machine filled with movable pages, every other one freed ({@link Fragmentation}); each kept page gets a token. */
     private void fillAndFreeEveryOther() {
-        List<Long> pfns = new ArrayList<>();
-        for (int gfp : new int[] {Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_MEMALLOC}) {
-            while (true) {
-                long pfn = b.allocPages(gfp, 0);
-                if (pfn == FrameAllocator.NO_PAGE) {
-                    break;
-                }
-                pfns.add(pfn);
-            }
-        }
-        pfns.sort(null);
-        for (int i = 0; i < pfns.size(); i++) {
-            long pfn = pfns.get(i);
-            if (i % 2 == 0) {
-                ft.setOwner(pfn, PID);
-                ft.setContentToken(pfn, token(pfn));
-                owner.held.put(pfn, 0);
-            } else {
-                b.freePages(pfn, 0);
-            }
+        for (long pfn : Fragmentation.everyOtherPageFree(b, ft, PID)) {
+            ft.setContentToken(pfn, token(pfn));
+            owner.held.put(pfn, 0);
         }
     }
 

@@ -3,13 +3,10 @@ package mm.tck;
 import static mm.tck.Expect.hex;
 import static mm.tck.Machines.SMALL;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import mm.api.frame.CompactResult;
 import mm.api.frame.FrameAllocator;
-import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
 import mm.api.machine.MovableOps;
@@ -63,23 +60,10 @@ record CompactionChecks(Subject subject) {
         FrameTable ft = rig.ft;
         Owner owner = new Owner();
         try (AutoCloseable registration = m.registerMovableOps(OWNER, owner)) {
-            List<Long> pfns = new ArrayList<>();
-            long pfn;
-            while ((pfn = a.allocPages(Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_MEMALLOC, 0)) != FrameAllocator.NO_PAGE) {
-                pfns.add(pfn);
+            for (long p : Fragmentation.everyOtherPageFree(a, ft, OWNER)) {
+                ft.setContentToken(p, 0x7c0000000000L | p);
+                owner.tokens.put(p, 0x7c0000000000L | p);
             }
-            pfns.sort(null);
-            for (int i = 0; i < pfns.size(); i++) {
-                long p = pfns.get(i);
-                if (i % 2 == 1) {
-                    a.freePages(p, 0);
-                } else {
-                    ft.setOwner(p, OWNER);
-                    ft.setContentToken(p, 0x7c0000000000L | p);
-                    owner.tokens.put(p, 0x7c0000000000L | p);
-                }
-            }
-            a.drainAllPages();
             long[] before = rig.figures();
             long migrated = 0;
             for (Zone z : rig.zones) {
