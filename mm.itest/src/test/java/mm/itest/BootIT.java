@@ -14,13 +14,8 @@ import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.api.slab.ObjectCache;
 import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
@@ -37,38 +32,13 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class BootIT {
+public class BootIT extends ShellTestBase {
 
     /** Captures from a real Linux 6.18 machine (module mm.testdata). */
     static final Path KERNEL_DATA = Paths.get(System.getProperty("mm.root", ".."), "mm.testdata/src/main/resources/kernel-data");
 
     @Inject
-    CommandProcessor processor;
-
-    @Inject
-    Switchboard switchboard;
-
-    @Inject
     BundleContext ctx;
-
-    private Shell sh;
-
-    @Configuration
-    public Option[] config() {
-        return ItOptions.platform("1G", 2, 1);
-    }
-
-    @Before
-    public void openShell() throws Exception {
-        Await.until("buddy and SLUB are active", () -> "buddy".equals(switchboard.active(FrameAllocator.CONTRACT))
-                && "slub".equals(switchboard.active(ObjectCache.CONTRACT)));
-        sh = new Shell(processor);
-    }
-
-    @After
-    public void closeShell() {
-        sh.close();
-    }
 
     @Test
     public void rebootsLikeARealMachineWithItsWatermarksAndReserves() throws Exception {

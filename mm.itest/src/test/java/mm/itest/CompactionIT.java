@@ -3,16 +3,8 @@ package mm.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import javax.inject.Inject;
-import mm.api.frame.FrameAllocator;
-import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -25,32 +17,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class CompactionIT {
-
-    @Inject
-    CommandProcessor processor;
-
-    @Inject
-    Switchboard switchboard;
-
-    private Shell sh;
-
-    @Configuration
-    public Option[] config() {
-        return ItOptions.platform("1G", 2, 1);
-    }
-
-    @Before
-    public void openShell() throws Exception {
-        Await.until("buddy is active", () -> "buddy".equals(switchboard.active(FrameAllocator.CONTRACT)));
-        sh = new Shell(processor);
-    }
-
-    @After
-    public void closeShell() throws Exception {
-        assertEquals("ok", sh.run("mm:check"));
-        sh.close();
-    }
+public class CompactionIT extends ShellTestBase {
 
     /** The number of a zone's free blocks of an order, from mm:buddyinfo. */
     private long buddyinfo(String zone, int order) throws Exception {

@@ -7,17 +7,11 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import javax.inject.Inject;
 import mm.api.frame.FrameAllocator;
-import mm.api.slab.ObjectCache;
-import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -29,27 +23,12 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ReplayIT {
+public class ReplayIT extends ShellTestBase {
 
-    @Inject
-    CommandProcessor processor;
-
-    @Inject
-    Switchboard switchboard;
-
-    private Shell sh;
     private Path trace;
 
-    @Configuration
-    public Option[] config() {
-        return ItOptions.platform("1G", 2, 1);
-    }
-
     @Before
-    public void openShell() throws Exception {
-        Await.until("buddy and SLUB are active", () -> "buddy".equals(switchboard.active(FrameAllocator.CONTRACT))
-                && "slub".equals(switchboard.active(ObjectCache.CONTRACT)));
-        sh = new Shell(processor);
+    public void copyTrace() throws Exception {
         Path capture = Paths.get(System.getProperty("mm.root", ".."), "mm.testdata/src/main/resources/kernel-data/trace",
                 "kmem-sample-java-version.txt");
         trace = Files.createTempDirectory("replay-it").resolve("trace.txt");
@@ -57,9 +36,7 @@ public class ReplayIT {
     }
 
     @After
-    public void machineIsSound() throws Exception {
-        assertEquals("ok", sh.run("mm:check"));
-        sh.close();
+    public void deleteTrace() throws Exception {
         Files.deleteIfExists(trace);
         Files.deleteIfExists(trace.getParent());
     }

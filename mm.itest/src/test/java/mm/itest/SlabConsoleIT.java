@@ -4,16 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import javax.inject.Inject;
 import mm.api.slab.ObjectCache;
-import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -21,34 +15,13 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /** The slab commands through Gogo's real command processor, on the SLUB allocator, as a user types them. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SlabConsoleIT {
+public class SlabConsoleIT extends ShellTestBase {
 
     private static final String ADDR = "0xffff888[0-9a-f]{9}";
 
-    @Inject
-    CommandProcessor processor;
-
-    @Inject
-    Switchboard switchboard;
-
-    private Shell sh;
-
-    @Configuration
-    public Option[] config() {
-        return ItOptions.platform("1G", 2, 1);
-    }
-
-    @Before
-    public void openShell() throws Exception {
-        Await.until("SLUB is the active object cache", () -> "slub".equals(switchboard.active(ObjectCache.CONTRACT)));
-        sh = new Shell(processor);
-    }
-
     @After
-    public void machineIsSound() throws Exception {
+    public void slubStaysActive() {
         assertEquals("slub", switchboard.active(ObjectCache.CONTRACT));
-        assertEquals("ok", sh.run("mm:check"));
-        sh.close();
     }
 
     private static void oneLine(String error, String... parts) {

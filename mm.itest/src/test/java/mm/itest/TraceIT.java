@@ -5,17 +5,10 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.inject.Inject;
-import mm.api.frame.FrameAllocator;
-import mm.api.slab.ObjectCache;
-import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -23,35 +16,17 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 /** mm:trace through Gogo's real command processor: selection, the trace file, save and replay, bad input. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class TraceIT {
-
-    @Inject
-    CommandProcessor processor;
-
-    @Inject
-    Switchboard switchboard;
-
-    private Shell sh;
-
-    @Configuration
-    public Option[] config() {
-        return ItOptions.platform("1G", 2, 1);
-    }
+public class TraceIT extends ShellTestBase {
 
     @Before
-    public void openShell() throws Exception {
-        Await.until("buddy and SLUB are active", () -> "buddy".equals(switchboard.active(FrameAllocator.CONTRACT))
-                && "slub".equals(switchboard.active(ObjectCache.CONTRACT)));
-        sh = new Shell(processor);
+    public void tracingOffAndEmpty() throws Exception {
         sh.run("mm:trace off");
         sh.run("mm:trace clear");
     }
 
     @After
-    public void closeShell() throws Exception {
+    public void tracingOff() throws Exception {
         sh.run("mm:trace off");
-        assertEquals("ok", sh.run("mm:check"));
-        sh.close();
     }
 
     @Test
