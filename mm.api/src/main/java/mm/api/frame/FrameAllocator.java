@@ -1,5 +1,6 @@
 package mm.api.frame;
 
+import java.util.Arrays;
 import mm.api.machine.Zone;
 import mm.api.subsystem.Subsystem;
 import org.osgi.annotation.versioning.ProviderType;
@@ -59,6 +60,43 @@ public interface FrameAllocator extends Subsystem {
      *     order (never allocated, already freed, reserved, a tail frame, another order)
      */
     void freePages(long pfn, int order);
+
+    /**
+     * Frees many order-0 pages at once, as {@code release_pages}/{@code folios_put} do
+     * ({@code free_unref_folios}, mm/page_alloc.c): in batches of {@link #PAGEVEC_SIZE}, each page
+     * is prepared ({@code free_pages_prepare}: traced {@code mm_page_free}), then each goes onto a
+     * per-CPU list (traced {@code mm_page_free_batched}). A page whose reference count stays above
+     * zero is only dropped. All are checked before any is freed.
+     *
+     * @throws IllegalArgumentException if any pfn is not an allocated order-0 page, or appears twice;
+     *     then nothing is freed
+     * @since 1.2
+     */
+    default void freePagesBatched(long[] pfns) {
+        checkBatch(pfns);
+        for (long pfn : pfns) {
+            freePages(pfn, 0);
+        }
+    }
+
+    /** {@code PAGEVEC_SIZE}: the pages of one {@code folio_batch}. */
+    int PAGEVEC_SIZE = 31;
+
+    /**
+     * The checks of {@link #freePagesBatched} that need no allocator: no pfn twice.
+     *
+     * @throws IllegalArgumentException naming the first pfn given twice
+     */
+    static void checkBatch(long[] pfns) {
+        long[] sorted = pfns.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new IllegalArgumentException(String.format("pfn 0x%x is in the batch twice: a double free "
+                        + "(accepted: each allocated page once)", sorted[i]));
+            }
+        }
+    }
 
     /**
      * The number of free blocks of an order in a zone ({@code zone->free_area[order].nr_free}), as

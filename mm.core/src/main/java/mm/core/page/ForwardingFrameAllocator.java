@@ -62,6 +62,11 @@ public class ForwardingFrameAllocator implements FrameAllocator {
     }
 
     @Override
+    public void freePagesBatched(long[] pfns) {
+        delegate.freePagesBatched(pfns);
+    }
+
+    @Override
     public long nrFree(Zone zone, int order) {
         return delegate.nrFree(zone, order);
     }

@@ -653,6 +653,61 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         freeFrozenPages(zoneOf(pfn), pfn, order, cpu);
     }
 
+    @Override
+    public void freePagesBatched(long[] pfns) {
+        FrameAllocator.checkBatch(pfns);
+        int cpu = machine.currentCpu();
+        gates.lock(cpu);
+        try {
+            if (latch.isActive()) {
+                freePagesBatchedLocked(pfns, cpu);
+                return;
+            }
+        } finally {
+            gates.unlock(cpu);
+        }
+        successorOrWait().freePagesBatched(pfns);
+    }
+
+    /**
+     * {@code folios_put_refs} and {@code free_unref_folios}, with the CPU's gate held: every page
+     * checked first; then, a batch of {@link #PAGEVEC_SIZE} at a time, each page dropped or
+     * prepared, then each prepared one freed.
+     */
+    private void freePagesBatchedLocked(long[] pfns, int cpu) {
+        FrameTable ft = frames;
+        for (long pfn : pfns) {
+            String bad = FrameState.badFree(ft, pfn, 0);
+            if (bad != null) {
+                throw new IllegalArgumentException(bad + " (in a batch of " + pfns.length + "; nothing was freed)");
+            }
+        }
+        long[] batch = new long[PAGEVEC_SIZE];
+        Tracepoint batched = trace.mmPageFreeBatched;
+        for (int start = 0; start < pfns.length; start += PAGEVEC_SIZE) {
+            int n = 0;
+            for (int i = start; i < Math.min(start + PAGEVEC_SIZE, pfns.length); i++) {
+                long pfn = pfns[i];
+                int count = ft.refcount(pfn);
+                if (count > 1) {
+                    ft.setRefcount(pfn, count - 1);
+                    continue;
+                }
+                if (tpPageFree.enabled()) {
+                    traceFree(pfn, 0);
+                }
+                freePagesPrepare(pfn);
+                batch[n++] = pfn;
+            }
+            for (int i = 0; i < n; i++) {
+                if (batched.enabled()) {
+                    batched.emit(KmemTrace.mmPageFreeBatchedArgs(batch[i]));
+                }
+                freeFrozenPages(zoneOf(batch[i]), batch[i], 0, cpu);
+            }
+        }
+    }
+
     /** Where a call goes when this allocator is not active ({@link HandoverLatch#successorOrWait}). */
     private FrameAllocator successorOrWait() {
         return latch.successorOrWait(this);
