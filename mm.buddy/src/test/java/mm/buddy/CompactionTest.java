@@ -219,6 +219,150 @@ class CompactionTest {
         assertEquals(List.of(), b.check());
     }
 
+    /**
+     * Compaction on CPU 0 while CPU 1 allocates and frees movable pages of the same owner and
+     * unmovable ones: no page is lost or handed out twice, every token stays with its page, and
+     * once everything is freed the zones are back to their boot counts.
+     */
+    @Test
+    void compactionWhileAnotherCpuAllocatesAndFrees() throws Exception {
+        b = new BuddyAllocator(m, true);
+        long bootFree = dma32.state(ZoneStat.NR_FREE_PAGES) + m.zone(0, ZoneType.DMA).state(ZoneStat.NR_FREE_PAGES);
+        ConcurrentOwner co = new ConcurrentOwner();
+        registration.close();
+        registration = m.registerMovableOps(PID, co);
+        for (long pfn : Fragmentation.everyOtherPageFree(b, ft, PID)) {
+            co.add(pfn, ft);
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Long> compactions = pool.submit(() -> m.runOn(0, () -> {
+                long moved = 0;
+                for (int i = 0; i < 8; i++) {
+                    moved += b.compactZone(dma32, -1).migrated();
+                }
+                stop.set(true);
+                return moved;
+            }));
+            java.util.concurrent.Future<Long> churn = pool.submit(() -> m.runOn(1, () -> {
+                java.util.Random rnd = new java.util.Random(42);
+                List<Long> unmovable = new ArrayList<>();
+                long ops = 0;
+                while (!stop.get() || ops < 2000) {
+                    if (rnd.nextBoolean()) {
+                        long pfn = b.allocPages(Gfp.GFP_HIGHUSER_MOVABLE, 0);
+                        if (pfn != FrameAllocator.NO_PAGE) {
+                            ft.setOwner(pfn, PID);
+                            co.add(pfn, ft);
+                        }
+                        pfn = b.allocPages(Gfp.GFP_KERNEL, 0);
+                        if (pfn != FrameAllocator.NO_PAGE) {
+                            unmovable.add(pfn);
+                        }
+                    } else {
+                        Long pfn = co.takeAny(rnd);
+                        if (pfn != null) {
+                            b.freePages(pfn, 0);
+                        }
+                        if (!unmovable.isEmpty()) {
+                            b.freePages(unmovable.remove(unmovable.size() - 1), 0);
+                        }
+                    }
+                    ops++;
+                }
+                for (long pfn : unmovable) {
+                    b.freePages(pfn, 0);
+                }
+                return ops;
+            }));
+            assertTrue(compactions.get() > 0);
+            assertTrue(churn.get() >= 2000);
+        } finally {
+            pool.shutdownNow();
+        }
+        b.drainAllPages();
+        assertEquals(List.of(), b.check());
+        co.checkTokens(ft);
+        Long pfn;
+        while ((pfn = co.takeAny(new java.util.Random(1))) != null) {
+            b.freePages(pfn, 0);
+        }
+        b.drainAllPages();
+        assertEquals(bootFree, dma32.state(ZoneStat.NR_FREE_PAGES) + m.zone(0, ZoneType.DMA).state(ZoneStat.NR_FREE_PAGES));
+        assertEquals(List.of(), b.check());
+    }
+
+    /** An owner whose pages another CPU frees while compaction moves them: an isolated page is not freed until it settles. */
+    static final class ConcurrentOwner implements MovableOps {
+        private final Map<Long, Long> tokenByPfn = new HashMap<>();
+        private final java.util.Set<Long> isolated = new java.util.HashSet<>();
+        /** Candidates for {@link #takeAny}: pfns held now or once (stale ones are dropped when met). */
+        private final List<Long> pfns = new ArrayList<>();
+        private long next = 1;
+
+        synchronized void add(long pfn, FrameTable ft) {
+            long token = 0x70000000_00000000L | next++;
+            ft.setContentToken(pfn, token);
+            tokenByPfn.put(pfn, token);
+            pfns.add(pfn);
+        }
+
+        /** Takes a page that is not being migrated, or null. */
+        synchronized Long takeAny(java.util.Random rnd) {
+            if (tokenByPfn.isEmpty()) {
+                return null;
+            }
+            for (int tries = 0; tries < 64 && !pfns.isEmpty(); tries++) {
+                int i = rnd.nextInt(pfns.size());
+                long pfn = pfns.get(i);
+                if (!tokenByPfn.containsKey(pfn)) {
+                    pfns.set(i, pfns.get(pfns.size() - 1));
+                    pfns.remove(pfns.size() - 1);
+                } else if (!isolated.contains(pfn)) {
+                    tokenByPfn.remove(pfn);
+                    return pfn;
+                }
+            }
+            for (Long pfn : tokenByPfn.keySet()) {
+                if (!isolated.contains(pfn)) {
+                    tokenByPfn.remove(pfn);
+                    return pfn;
+                }
+            }
+            return null;
+        }
+
+        synchronized void checkTokens(FrameTable ft) {
+            assertTrue(isolated.isEmpty());
+            for (Map.Entry<Long, Long> e : tokenByPfn.entrySet()) {
+                assertEquals(e.getValue(), ft.contentToken(e.getKey()), String.format("token of pfn 0x%x", e.getKey()));
+                assertEquals(PID, ft.owner(e.getKey()));
+            }
+        }
+
+        @Override
+        public synchronized boolean isolatePage(long pfn, int order) {
+            if (order == 0 && tokenByPfn.containsKey(pfn)) {
+                isolated.add(pfn);
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public synchronized void migratePage(long src, long dst, int order) {
+            tokenByPfn.put(dst, tokenByPfn.remove(src));
+            pfns.add(dst);
+            isolated.remove(src);
+        }
+
+        @Override
+        public synchronized void putbackPage(long pfn, int order) {
+            isolated.remove(pfn);
+        }
+    }
+
     @Test
     void anEmptyZoneIsNotSuitable() {
         Zone normal = m.zone(0, ZoneType.NORMAL);
