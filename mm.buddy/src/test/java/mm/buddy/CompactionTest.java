@@ -110,7 +110,7 @@ class CompactionTest {
     }
 
     @Test
-    void compactMemoryMovesPagesUpAndFreesPageblocksBelow() {
+    void compactMemoryMovesPagesUpAndFreesPageblocksBelow() throws Exception {
         fillAndFreeEveryOther();
         long freeBefore = dma32.state(ZoneStat.NR_FREE_PAGES);
         long pageblocksBefore = freeBlocksFrom(dma32, 9);
@@ -118,8 +118,17 @@ class CompactionTest {
         owner.held.keySet().forEach(p -> tokenByBlock.put(p, ft.contentToken(p)));
         int heldBefore = owner.held.size();
 
-        CompactResult r = b.compactZone(dma32, -1);
+        m.tracer().setEnabled("kmem:mm_page_*", true);
+        Map<String, Integer> traced = new HashMap<>();
+        CompactResult r;
+        try (AutoCloseable sink = m.tracer().addSink(t -> traced.merge(t.event(), 1, Integer::sum))) {
+            r = b.compactZone(dma32, -1);
+        }
 
+        // the kernel's trace of it: each block freed (old places, unused free blocks) prints mm_page_free; nothing is "allocated"
+        int freesTraced = traced.getOrDefault("mm_page_free", 0);
+        assertTrue(freesTraced >= r.migrated() && freesTraced <= r.isolated(), freesTraced + " frees traced, " + r);
+        assertEquals(Map.of("mm_page_free", freesTraced), traced);
         assertEquals(CompactResult.Status.COMPLETE, r.status());
         assertTrue(r.migrated() > 10_000, "migrated " + r.migrated());
         assertEquals(0, r.failed());

@@ -12,6 +12,8 @@ import mm.api.machine.PageFlags;
 import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
+import mm.api.trace.Tracepoint;
+import mm.core.trace.KmemTrace;
 
 /**
  * Memory compaction (mm/compaction.c) for any {@link PageAllocatorCore}: {@code compact_zone}
@@ -32,7 +34,8 @@ import mm.api.machine.ZoneStat;
  *
  * <p>Not modelled: the pageblock skip bits and cached scanner positions (every run starts at the
  * zone's ends), {@code fast_isolate_freepages}/{@code fast_find_migrateblock}, kcompactd and
- * proactive compaction, the compaction tracepoints.
+ * proactive compaction, the compaction tracepoints (the kmem ones are: each block compaction
+ * frees prints {@code mm_page_free}, as in the kernel).
  */
 final class Compaction {
 
@@ -448,7 +451,7 @@ final class Compaction {
             if (ops != null) {
                 ops.migratePage(src, dst, order);
             }
-            allocator.releaseFreePage(cc.zone, src, order, cc.cpu);
+            freePages(cc, src, order);
             cc.migrated += 1L << order;
         }
         list.clear();
@@ -478,6 +481,20 @@ final class Compaction {
         }
     }
 
+    /**
+     * Frees a block compaction is done with — the old place of a migrated block ({@code folio_put})
+     * or an isolated free block not used ({@code release_free_list}) — through
+     * {@code free_pages_prepare}, which traces {@code mm_page_free} as the kernel's does; no
+     * {@code mm_page_alloc} ever matches these.
+     */
+    private void freePages(CompactControl cc, long pfn, int order) {
+        Tracepoint tp = allocator.trace.mmPageFree;
+        if (tp.enabled()) {
+            tp.emit(KmemTrace.mmPageFreeArgs(pfn, order));
+        }
+        allocator.releaseFreePage(cc.zone, pfn, order, cc.cpu);
+    }
+
     /** {@code putback_movable_pages}: blocks isolated but not migrated go back to their owners. */
     private void putbackMovablePages(CompactControl cc) {
         for (int i = 0; i < cc.migratePages.size(); i++) {
@@ -498,7 +515,7 @@ final class Compaction {
         for (int o = 0; o < cc.freePages.length; o++) {
             LongList l = cc.freePages[o];
             for (int i = 0; i < l.size(); i++) {
-                allocator.releaseFreePage(cc.zone, l.get(i), o, cc.cpu);
+                freePages(cc, l.get(i), o);
             }
             l.clear();
         }
