@@ -1,6 +1,5 @@
 package mm.slab;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
@@ -385,39 +384,18 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
 
     @Override
     protected Map<String, long[]> statsOf(KmemCacheSlab c) {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        for (SlabStat si : SlabStat.ALL) {
-            long[] v = new long[cpus()];
-            for (int cpu = 0; cpu < cpus(); cpu++) {
-                v[cpu] = c.stat[cpu][si.ordinal()];
-            }
-            out.put(si.file(), v);
-        }
-        return out;
+        return perCpuStats(SlabStat.FILES, (cpu, i) -> c.stat[(int) cpu][(int) i]);
     }
 
     @Override
     protected long[] partialSlabs(KmemCacheSlab c) {
-        long[] v = new long[c.node.length];
-        for (int n = 0; n < v.length; n++) {
-            synchronized (c.node[n]) {
-                v[n] = c.node[n].partial.count;
-            }
-        }
-        return v;
+        return perNode(c.node, kn -> kn.partial.count);
     }
 
     /** Objects off the slabs' free chains, per node: in use or in an array cache. */
     @Override
     protected long[] inUse(KmemCacheSlab c) {
-        long[] v = new long[c.node.length];
-        for (int n = 0; n < v.length; n++) {
-            KmemCacheNode kn = c.node[n];
-            synchronized (kn) {
-                v[n] = kn.totalObjects - kn.freeObjects;
-            }
-        }
-        return v;
+        return perNode(c.node, kn -> kn.totalObjects - kn.freeObjects);
     }
 
     @Override

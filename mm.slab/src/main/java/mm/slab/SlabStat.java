@@ -1,5 +1,7 @@
 package mm.slab;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,6 +32,8 @@ enum SlabStat {
 
     static final SlabStat[] ALL = values();
     static final int NR = ALL.length;
+    /** The sysfs file of each, in order. */
+    static final List<String> FILES = Arrays.stream(ALL).map(SlabStat::file).toList();
 
     /** The name shown in stats and sysfs ({@code allochit}). */
     String file() {

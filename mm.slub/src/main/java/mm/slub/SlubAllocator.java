@@ -1,7 +1,6 @@
 package mm.slub;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
@@ -205,44 +204,25 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
 
     @Override
     protected Map<String, long[]> statsOf(KmemCacheSlub c) {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        for (SlubStat si : SlubStat.ALL) {
-            long[] v = new long[cpus()];
-            for (int cpu = 0; cpu < cpus(); cpu++) {
-                v[cpu] = c.cpuSlab[cpu].stat[si.ordinal()];
-            }
-            out.put(si.file(), v);
-        }
-        return out;
+        return perCpuStats(SlubStat.FILES, (cpu, i) -> c.cpuSlab[(int) cpu].stat[(int) i]);
     }
 
     @Override
     protected long[] partialSlabs(KmemCacheSlub c) {
-        long[] v = new long[c.node.length];
-        for (int n = 0; n < v.length; n++) {
-            synchronized (c.node[n]) {
-                v[n] = c.node[n].partial.count;
-            }
-        }
-        return v;
+        return perNode(c.node, kn -> kn.partial.count);
     }
 
     @Override
     protected long[] inUse(KmemCacheSlub c) {
-        long[] v = new long[c.node.length];
-        for (int n = 0; n < v.length; n++) {
-            KmemCacheNode kn = c.node[n];
-            synchronized (kn) {
-                long free = 0;
-                for (Slab s = kn.partial.head; s != null; s = s.nextSlab) {
-                    synchronized (s) {
-                        free += s.objects - s.inuse;
-                    }
+        return perNode(c.node, kn -> {
+            long free = 0;
+            for (Slab s = kn.partial.head; s != null; s = s.nextSlab) {
+                synchronized (s) {
+                    free += s.objects - s.inuse;
                 }
-                v[n] = kn.totalObjects - free;
             }
-        }
-        return v;
+            return kn.totalObjects - free;
+        });
     }
 
     @Override

@@ -1,5 +1,7 @@
 package mm.slub;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -62,6 +64,8 @@ enum SlubStat {
 
     static final SlubStat[] ALL = values();
     static final int NR = ALL.length;
+    /** The sysfs file of each, in order. */
+    static final List<String> FILES = Arrays.stream(ALL).map(SlubStat::file).toList();
 
     /** The sysfs file name ({@code alloc_fastpath}). */
     String file() {

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongBinaryOperator;
+import java.util.function.ToLongFunction;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
@@ -891,5 +893,32 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** The number of simulated CPUs. */
     protected final int cpus() {
         return cpus;
+    }
+
+    /** A figure of each node ({@code kmem_cache_node}), each read under that node's lock. */
+    protected static <N> long[] perNode(N[] nodes, ToLongFunction<N> figure) {
+        long[] v = new long[nodes.length];
+        for (int n = 0; n < v.length; n++) {
+            synchronized (nodes[n]) {
+                v[n] = figure.applyAsLong(nodes[n]);
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Per-CPU statistics as /sys/kernel/slab/CACHE/ names them: for each file, in order, its value on
+     * each CPU, {@code stat.applyAsLong(cpu, index of the file)}.
+     */
+    protected final Map<String, long[]> perCpuStats(List<String> files, LongBinaryOperator stat) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            long[] v = new long[cpus];
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                v[cpu] = stat.applyAsLong(cpu, i);
+            }
+            out.put(files.get(i), v);
+        }
+        return out;
     }
 }
