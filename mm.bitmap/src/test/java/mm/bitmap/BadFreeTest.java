@@ -1,7 +1,7 @@
 package mm.bitmap;
 
 import static mm.bitmap.Fixtures.boot;
-import static mm.bitmap.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +19,7 @@ import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import mm.tck.FreeFigures;
 
 /**
  * Bad frees and bad arguments: IllegalArgumentException with a one-line message, and the machine
@@ -56,7 +57,7 @@ class BadFreeTest {
     /** Runs a bad call: IllegalArgumentException, one line, containing every fragment; nothing changed. */
     private void rejected(Executable call, String... fragments) {
         long[][] before = buddyinfo(a, m);
-        long[] freeBefore = Fixtures.freePages(m);
+        long[] freeBefore = FreeFigures.freePages(m);
         long[] blocksBefore = Fixtures.freePageBlocks(m);
         long[] bitmapBefore = normalBitmap();
         int headFlags = ft.flags(block);
@@ -68,7 +69,7 @@ class BadFreeTest {
             assertTrue(msg.contains(f), "'" + msg + "' should contain '" + f + "'");
         }
         assertArrayEquals(before, buddyinfo(a, m));
-        assertArrayEquals(freeBefore, Fixtures.freePages(m));
+        assertArrayEquals(freeBefore, FreeFigures.freePages(m));
         assertArrayEquals(blocksBefore, Fixtures.freePageBlocks(m));
         assertArrayEquals(bitmapBefore, normalBitmap());
         assertEquals(headFlags, ft.flags(block));

@@ -4,8 +4,8 @@ import static mm.bitmap.Fixtures.ISOLATE;
 import static mm.bitmap.Fixtures.MOVABLE;
 import static mm.bitmap.Fixtures.UNMOVABLE;
 import static mm.bitmap.Fixtures.boot;
-import static mm.bitmap.Fixtures.buddyinfo;
-import static mm.bitmap.Fixtures.pagetypeinfo;
+import static mm.tck.FreeFigures.buddyinfo;
+import static mm.tck.FreeFigures.pagetypeinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import mm.tck.FreeFigures;
 
 /**
  * What /proc/buddyinfo and /proc/pagetypeinfo show for the bitmap: its free frames cut into the
@@ -53,7 +54,7 @@ class BuddyinfoTest {
         BuddyAllocator buddy = new BuddyAllocator(m);
         long[][][] lists = pagetypeinfo(buddy, m);
         long[][] orders = buddyinfo(buddy, m);
-        long[] free = Fixtures.freePages(m);
+        long[] free = FreeFigures.freePages(m);
         long[] blocks = Fixtures.freePageBlocks(m);
         Handover h = buddy.quiesce();
 
@@ -62,7 +63,7 @@ class BuddyinfoTest {
 
         assertArrayEquals(orders, buddyinfo(bitmap, m));
         assertArrayEquals(lists, pagetypeinfo(bitmap, m));
-        assertArrayEquals(free, Fixtures.freePages(m));
+        assertArrayEquals(free, FreeFigures.freePages(m));
         assertArrayEquals(blocks, Fixtures.freePageBlocks(m));
         assertEquals(List.of(), bitmap.check());
     }

@@ -14,6 +14,7 @@ import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * Past the watermarks: __GFP_MEMALLOC requests ignore them (ALLOC_NO_WATERMARKS), so only the
@@ -39,9 +40,9 @@ class ExhaustionTest {
 
     @Test
     void memallocTakesEveryFrameThenGetsNoPage() {
-        long[] bootFree = Fixtures.freePages(m);
+        long[] bootFree = FreeFigures.freePages(m);
         long[] bootBlocks = Fixtures.freePageBlocks(m);
-        List<Long> got = Fixtures.fill(a, MEMALLOC);
+        List<Long> got = FreeFigures.fill(a, MEMALLOC);
 
         assertEquals(bootFree[0] + bootFree[1], got.size());
         assertEquals(0, dma.freePages());
@@ -53,8 +54,8 @@ class ExhaustionTest {
         }
         assertEquals(List.of(), a.check());
 
-        Fixtures.freeAll(a, got);
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        FreeFigures.freeAll(a, got);
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertArrayEquals(bootBlocks, Fixtures.freePageBlocks(m));
         assertEquals(List.of(), a.check());
     }
@@ -62,7 +63,7 @@ class ExhaustionTest {
     @Test
     void freeFramesWithoutAnAlignedRunGetNoPage() {
         int dmaMemalloc = Gfp.GFP_DMA | Gfp.__GFP_MEMALLOC;
-        List<Long> got = Fixtures.fill(a, dmaMemalloc);
+        List<Long> got = FreeFigures.fill(a, dmaMemalloc);
         assertEquals(0, dma.freePages());
         // every other frame of 0x400..0x7ff back: 512 free frames, none next to another
         for (long p = 0x401; p < 0x800; p += 2) {

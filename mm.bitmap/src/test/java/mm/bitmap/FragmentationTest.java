@@ -14,6 +14,7 @@ import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * Fragmentation in the small machine's DMA zone (free 0x100..0xfff at boot): plenty of free pages,
@@ -42,7 +43,7 @@ class FragmentationTest {
 
     @Test
     void everyOtherPageFreeServesOnlyOrderZero() {
-        List<Long> got = Fixtures.fill(a, Gfp.GFP_DMA);
+        List<Long> got = FreeFigures.fill(a, Gfp.GFP_DMA);
         // first fit filled from the bottom; min + protection = 33 pages are left at the top
         assertEquals(3840 - 33, got.size());
         assertEquals(0x100, got.get(0));
@@ -76,7 +77,7 @@ class FragmentationTest {
     /** Freed pages form larger blocks at once: a bitmap has nothing to merge, only bits to set. */
     @Test
     void freeingTheOtherHalfMakesWholeBlocksWithoutMerging() {
-        Fixtures.fill(a, Gfp.GFP_DMA);
+        FreeFigures.fill(a, Gfp.GFP_DMA);
         for (long p = 0x400; p < 0x800; p += 2) {
             a.freePages(p, 0);
         }

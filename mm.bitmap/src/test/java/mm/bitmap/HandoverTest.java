@@ -1,8 +1,8 @@
 package mm.bitmap;
 
 import static mm.bitmap.Fixtures.boot;
-import static mm.bitmap.Fixtures.buddyinfo;
-import static mm.bitmap.Fixtures.pagetypeinfo;
+import static mm.tck.FreeFigures.buddyinfo;
+import static mm.tck.FreeFigures.pagetypeinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +21,7 @@ import mm.api.subsystem.Handover;
 import mm.buddy.BuddyAllocator;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * Hand-over both ways on one machine while pages are allocated: buddy to bitmap, then bitmap to
@@ -73,7 +74,7 @@ class HandoverTest {
         MachineImpl m = boot(MachineConfig.DEFAULT);
         BuddyAllocator buddy = new BuddyAllocator(m);
         long[][] bootInfo = buddyinfo(buddy, m);
-        long[] bootFree = Fixtures.freePages(m);
+        long[] bootFree = FreeFigures.freePages(m);
         long[] bootBlocks = Fixtures.freePageBlocks(m);
         Random rnd = new Random(31);
         List<long[]> fromBuddy = churn(buddy, rnd, 6000);
@@ -82,7 +83,7 @@ class HandoverTest {
 
         // buddy -> bitmap
         Handover h = buddy.quiesce();
-        long[] free = Fixtures.freePages(m);
+        long[] free = FreeFigures.freePages(m);
         long[] blocks = Fixtures.freePageBlocks(m);
         long[][][] lists = pagetypeinfo(buddy, m);
         FrameAllocator bitmap = new BitmapFactory().create(m);
@@ -91,7 +92,7 @@ class HandoverTest {
 
         assertFalse(buddy.isActive());
         assertEquals(List.of(), bitmap.check());
-        assertArrayEquals(free, Fixtures.freePages(m), "NR_FREE_PAGES recounted to the same figures");
+        assertArrayEquals(free, FreeFigures.freePages(m), "NR_FREE_PAGES recounted to the same figures");
         assertArrayEquals(blocks, Fixtures.freePageBlocks(m));
         assertArrayEquals(lists, pagetypeinfo(bitmap, m), "the bitmap shows the blocks the drained buddy held");
 
@@ -109,7 +110,7 @@ class HandoverTest {
         Collections.shuffle(all, rnd);
         freeAll(bitmap, all);
         buddy.freePages(viaOld, 0);
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertArrayEquals(bootBlocks, Fixtures.freePageBlocks(m));
         assertArrayEquals(bootInfo, buddyinfo(bitmap, m));
         assertEquals(List.of(), bitmap.check());
@@ -118,14 +119,14 @@ class HandoverTest {
         List<long[]> held = churn(bitmap, rnd, 6000);
         assertTrue(held.size() > 2000);
         long[][][] bitmapLists = pagetypeinfo(bitmap, m);
-        long[] freeNow = Fixtures.freePages(m);
+        long[] freeNow = FreeFigures.freePages(m);
         Handover back = bitmap.quiesce();
         buddy.adopt(back);
         bitmap.forwardTo(buddy);
 
         assertTrue(buddy.isActive());
         assertEquals(List.of(), buddy.check());
-        assertArrayEquals(freeNow, Fixtures.freePages(m));
+        assertArrayEquals(freeNow, FreeFigures.freePages(m));
         assertArrayEquals(perOrder(bitmapLists), buddyinfo(buddy, m), "the buddy allocator builds the blocks the bitmap showed");
 
         // freed through the buddy, half of them through the bitmap's reference
@@ -134,7 +135,7 @@ class HandoverTest {
         freeAll(bitmap, held.subList(held.size() / 2, held.size()));
         buddy.drainAllPages();
         assertArrayEquals(bootInfo, buddyinfo(buddy, m));
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertArrayEquals(bootBlocks, Fixtures.freePageBlocks(m));
         assertEquals(List.of(), buddy.check());
     }
@@ -150,7 +151,7 @@ class HandoverTest {
         FrameAllocator buddy = new BuddyAllocator(m, false);
         FrameAllocator bitmap = new BitmapAllocator(m, false);
         long[][] bootInfo = buddyinfo(buddy, m);
-        long[] bootFree = Fixtures.freePages(m);
+        long[] bootFree = FreeFigures.freePages(m);
         long[] bootBlocks = Fixtures.freePageBlocks(m);
         Random rnd = new Random(77);
         List<long[]> held = new ArrayList<>();
@@ -164,7 +165,7 @@ class HandoverTest {
             assertEquals(List.of(), active.check(), "round " + round + " before the hand-over");
 
             FrameAllocator next = active == buddy ? bitmap : buddy;
-            long[] free = Fixtures.freePages(m);
+            long[] free = FreeFigures.freePages(m);
             long[] blocks = Fixtures.freePageBlocks(m);
             Handover h = active.quiesce();
             next.adopt(h);
@@ -172,13 +173,13 @@ class HandoverTest {
             active = next;
 
             assertEquals(List.of(), active.check(), "round " + round + " after adopting");
-            assertArrayEquals(free, Fixtures.freePages(m), "round " + round);
+            assertArrayEquals(free, FreeFigures.freePages(m), "round " + round);
             assertArrayEquals(blocks, Fixtures.freePageBlocks(m), "round " + round);
         }
         assertTrue(held.size() > 1000, "held " + held.size());
         assertTrue(active == buddy, "ten hand-overs end where they started");
         freeAll(active, held);
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertArrayEquals(bootBlocks, Fixtures.freePageBlocks(m));
         assertArrayEquals(bootInfo, buddyinfo(active, m));
         assertEquals(List.of(), active.check());
@@ -201,7 +202,7 @@ class HandoverTest {
             hint = zb.hintIdx;
         }
         long[][][] lists = pagetypeinfo(first, m);
-        long[] free = Fixtures.freePages(m);
+        long[] free = FreeFigures.freePages(m);
 
         BitmapAllocator second = new BitmapAllocator(m, false);
         second.adopt(first.quiesce());
@@ -214,7 +215,7 @@ class HandoverTest {
             assertTrue(zb2.hintIdx <= hint);
         }
         assertArrayEquals(lists, pagetypeinfo(second, m));
-        assertArrayEquals(free, Fixtures.freePages(m));
+        assertArrayEquals(free, FreeFigures.freePages(m));
         freeAll(first, held);
         assertEquals(List.of(), second.check());
     }

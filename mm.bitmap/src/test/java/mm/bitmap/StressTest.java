@@ -2,7 +2,7 @@ package mm.bitmap;
 
 import static mm.bitmap.Fixtures.SMALL;
 import static mm.bitmap.Fixtures.boot;
-import static mm.bitmap.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,7 @@ import mm.tck.RandomWalk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import mm.tck.FreeFigures;
 
 /**
  * Seeded random alloc/free with every invariant checked along the way. (Two CPUs at once, and the
@@ -31,7 +32,7 @@ class StressTest {
         long[][] boot = buddyinfo(a, m);
         int failures = RandomWalk.run(m, a, seed, 30000, 1000, step -> {
             for (Zone z : m.zones()) {
-                assertEquals(z.freePages(), Fixtures.blockPages(a, z), z + ": the bitmap's free blocks at step " + step);
+                assertEquals(z.freePages(), FreeFigures.listedPages(a, z), z + ": the bitmap's free blocks at step " + step);
             }
         });
         assertTrue(failures > 0, "the run reached the watermarks");

@@ -14,6 +14,7 @@ import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * Watermarks on the small machine (DMA and DMA32, no Normal): {@code PageAllocatorCore} applies
@@ -47,7 +48,7 @@ class WatermarkTest {
         long fast = dma32.freePages() - dma32Low + dma.freePages() - dmaLow;
         long slow = dma32Low - dma32Floor + dmaLow - dmaFloor;
 
-        List<Long> got = Fixtures.fill(a, Gfp.GFP_KERNEL);
+        List<Long> got = FreeFigures.fill(a, Gfp.GFP_KERNEL);
 
         assertEquals(fast + slow, got.size());
         assertEquals(dma32Floor, dma32.freePages());
@@ -65,7 +66,7 @@ class WatermarkTest {
 
     @Test
     void aHighOrderRequestCountsOnlyOnePageOfItsBlockTowardsTheMark() {
-        Fixtures.fill(a, Gfp.GFP_DMA);
+        FreeFigures.fill(a, Gfp.GFP_DMA);
         assertEquals(dma.watermark(Watermark.MIN) + dma.lowmemReserve(DMA), dma.freePages());
         assertEquals(33, dma.freePages());
         // order 1: 33 - 1 = 32 is not above 33, although an order-5 block (0xfe0) is free

@@ -3,7 +3,7 @@ package mm.buddy;
 import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
 import static mm.buddy.Fixtures.ISOLATE;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +21,7 @@ import mm.api.machine.ZoneStat;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import mm.tck.FreeFigures;
 
 /**
  * Adoption: a second allocator built on the same machine rebuilds the free lists from the frame
@@ -51,7 +52,7 @@ class AdoptionTest {
         MachineImpl m = boot(MachineConfig.DEFAULT);
         BuddyAllocator first = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
         long[][] boot = buddyinfo(first, m);
-        long[] bootFree = Fixtures.freePages(m);
+        long[] bootFree = FreeFigures.freePages(m);
         Random rnd = new Random(seed);
         List<long[]> held = new ArrayList<>();
         for (int i = 0; i < 6000; i++) {
@@ -68,7 +69,7 @@ class AdoptionTest {
         assertTrue(held.size() > 2000, "held " + held.size());
         assertEquals(List.of(), first.check());
         long[][][] lists = pagetypeinfo(first, m);
-        long[] free = Fixtures.freePages(m);
+        long[] free = FreeFigures.freePages(m);
         long[] blocks = m.zones().stream().mapToLong(z -> z.state(ZoneStat.NR_FREE_PAGES_BLOCKS)).toArray();
 
         first.quiesce();
@@ -77,9 +78,9 @@ class AdoptionTest {
 
         assertEquals(List.of(), second.check());
         for (Zone z : m.zones()) {
-            assertEquals(z.state(ZoneStat.NR_FREE_PAGES), Fixtures.listedPages(second, z), z.toString());
+            assertEquals(z.state(ZoneStat.NR_FREE_PAGES), FreeFigures.listedPages(second, z), z.toString());
         }
-        assertArrayEquals(free, Fixtures.freePages(m), "NR_FREE_PAGES recounted to the same figures");
+        assertArrayEquals(free, FreeFigures.freePages(m), "NR_FREE_PAGES recounted to the same figures");
         assertArrayEquals(blocks, m.zones().stream().mapToLong(z -> z.state(ZoneStat.NR_FREE_PAGES_BLOCKS)).toArray());
         // every free page merged as far as it can go: the decomposition is the same, list by list
         assertArrayEquals(lists, pagetypeinfo(second, m));
@@ -89,7 +90,7 @@ class AdoptionTest {
             second.freePages(h[0], (int) h[1]);
         }
         assertArrayEquals(boot, buddyinfo(second, m));
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertEquals(List.of(), second.check());
     }
 

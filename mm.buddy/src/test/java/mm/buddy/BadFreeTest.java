@@ -2,7 +2,7 @@ package mm.buddy;
 
 import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +20,7 @@ import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import mm.tck.FreeFigures;
 
 /**
  * Bad calls: each throws IllegalArgumentException with a one-line message and leaves the machine
@@ -48,7 +49,7 @@ class BadFreeTest {
     /** Runs a bad call: IllegalArgumentException, one line, containing every fragment; nothing changed. */
     private String rejected(Executable call, String... fragments) {
         long[][] before = buddyinfo(b, m);
-        long[] freeBefore = Fixtures.freePages(m);
+        long[] freeBefore = FreeFigures.freePages(m);
         int headFlags = ft.flags(block);
         int headRef = ft.refcount(block);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
@@ -58,7 +59,7 @@ class BadFreeTest {
             assertTrue(msg.contains(f), "'" + msg + "' should contain '" + f + "'");
         }
         assertArrayEquals(before, buddyinfo(b, m));
-        assertArrayEquals(freeBefore, Fixtures.freePages(m));
+        assertArrayEquals(freeBefore, FreeFigures.freePages(m));
         assertEquals(headFlags, ft.flags(block));
         assertEquals(headRef, ft.refcount(block));
         assertEquals(List.of(), b.check());

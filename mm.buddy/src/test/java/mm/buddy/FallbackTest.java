@@ -6,7 +6,7 @@ import static mm.buddy.Fixtures.RECLAIMABLE;
 import static mm.buddy.Fixtures.SMALL;
 import static mm.buddy.Fixtures.UNMOVABLE;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static mm.buddy.Fixtures.list;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +28,7 @@ import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import mm.tck.FreeFigures;
 
 /**
  * Falling back to other migratetypes (6.15+): {@code __rmqueue_claim} takes a whole pageblock

@@ -6,7 +6,7 @@ import static mm.buddy.Fixtures.ISOLATE;
 import static mm.buddy.Fixtures.MOVABLE;
 import static mm.buddy.Fixtures.UNMOVABLE;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static mm.buddy.Fixtures.list;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +29,7 @@ import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import mm.tck.FreeFigures;
 
 /** {@code __free_one_page}: coalescing with the buddy {@code pfn ^ (1 << order)}. */
 class MergeTest {
@@ -93,7 +94,7 @@ class MergeTest {
         MachineImpl m = boot(MachineConfig.DEFAULT);
         BuddyAllocator b = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
         long[][] boot = buddyinfo(b, m);
-        long[] bootFree = Fixtures.freePages(m);
+        long[] bootFree = FreeFigures.freePages(m);
         Random rnd = new Random(seed);
         int[] gfps = {Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE, Gfp.GFP_DMA32,
             Gfp.GFP_DMA, Gfp.GFP_ATOMIC};
@@ -111,7 +112,7 @@ class MergeTest {
             b.freePages(h[0], (int) h[1]);
         }
         assertArrayEquals(boot, buddyinfo(b, m));
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertEquals(List.of(), b.check());
     }
 

@@ -3,7 +3,7 @@ package mm.buddy;
 import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
 import static mm.buddy.Fixtures.MOVABLE;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,7 @@ import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * Two nodes (x86_64, 4 GiB, 4 CPUs: CPUs 0-1 on node 0, 2-3 on node 1; node 0 has DMA and DMA32,

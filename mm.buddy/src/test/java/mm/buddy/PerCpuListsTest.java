@@ -2,7 +2,7 @@ package mm.buddy;
 
 import static mm.buddy.Fixtures.SMALL;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,6 +24,7 @@ import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * The per-CPU page lists ({@code rmqueue_pcplist}, {@code free_frozen_page_commit},

@@ -20,6 +20,7 @@ import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /** {@code expand}: splitting a block leaves the upper halves on the free lists. */
 class SplitTest {
@@ -109,7 +110,7 @@ class SplitTest {
         BuddyAllocator b = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
         FrameTable ft = m.frames();
         Zone normal = m.zone(0, ZoneType.NORMAL);
-        long[][] boot = Fixtures.buddyinfo(b, m);
+        long[][] boot = FreeFigures.buddyinfo(b, m);
         FreeArea area = b.area(normal);
         Rmqueue rq = new Rmqueue(ft, false, new mm.core.page.ZoneFlags(1));
         long page = 0x100400; // the second order-10 block of Normal
@@ -131,7 +132,7 @@ class SplitTest {
         assertEquals(List.of(), b.check());
         b.freePages(page, 0);
         assertEquals(List.of(), b.check());
-        assertArrayEquals(boot, Fixtures.buddyinfo(b, m));
+        assertArrayEquals(boot, FreeFigures.buddyinfo(b, m));
         assertTrue(list(b, normal, 10, MOVABLE).contains(page));
     }
 }

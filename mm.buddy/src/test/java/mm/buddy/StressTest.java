@@ -3,7 +3,7 @@ package mm.buddy;
 import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
 import static mm.buddy.Fixtures.SMALL;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +25,7 @@ import mm.tck.RandomWalk;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /** Seeded random alloc/free with the invariants checked along the way, and two CPUs at once. */
 class StressTest {
@@ -41,7 +42,7 @@ class StressTest {
         long[][] boot = buddyinfo(b, m);
         int failures = RandomWalk.run(m, b, seed, 30000, 1000, step -> {
             for (Zone z : m.zones()) {
-                assertEquals(z.freePages(), Fixtures.listedPages(b, z), z + ": the pages on the buddy lists at step " + step);
+                assertEquals(z.freePages(), FreeFigures.listedPages(b, z), z + ": the pages on the buddy lists at step " + step);
             }
         });
         assertTrue(failures > 0, "the run reached the watermarks");
@@ -59,7 +60,7 @@ class StressTest {
         MachineImpl m = boot(SMALL);
         BuddyAllocator b = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
         long[][] boot = buddyinfo(b, m);
-        long[] bootFree = Fixtures.freePages(m);
+        long[] bootFree = FreeFigures.freePages(m);
         AtomicIntegerArray owner = new AtomicIntegerArray((int) m.frames().endPfn());
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -90,7 +91,7 @@ class StressTest {
             assertEquals(0, owner.get(i), "pfn " + i + " still owned");
         }
         assertArrayEquals(boot, buddyinfo(b, m));
-        assertArrayEquals(bootFree, Fixtures.freePages(m));
+        assertArrayEquals(bootFree, FreeFigures.freePages(m));
         assertEquals(List.of(), b.check());
     }
 

@@ -15,6 +15,7 @@ import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * Watermarks on the small machine (x86_64, 256 MiB: DMA and DMA32, no Normal): where each kind
@@ -59,7 +60,7 @@ class WatermarkTest {
     }
 
     private int count(int gfp) {
-        return Fixtures.fill(b, gfp).size();
+        return FreeFigures.fill(b, gfp).size();
     }
 
     @Test
@@ -101,7 +102,7 @@ class WatermarkTest {
 
     @Test
     void aPageFreedAboveTheFloorCanBeAllocatedAgain() {
-        List<Long> got = Fixtures.fill(b, Gfp.GFP_KERNEL);
+        List<Long> got = FreeFigures.fill(b, Gfp.GFP_KERNEL);
         long dma32Floor = min(dma32) + dma32.lowmemReserve(NORMAL);
         assertEquals(dma32Floor, dma32.freePages());
         long some = got.stream().filter(dma32::spans).findFirst().orElseThrow();
@@ -113,7 +114,7 @@ class WatermarkTest {
 
     @Test
     void gfpAtomicMayGoDownToThreeEighthsOfMin() {
-        Fixtures.fill(b, Gfp.GFP_KERNEL);
+        FreeFigures.fill(b, Gfp.GFP_KERNEL);
         long dma32Start = dma32.freePages();
         long dmaStart = dma.freePages();
         long dma32Floor = atomicMin(dma32) + dma32.lowmemReserve(NORMAL);
@@ -132,7 +133,7 @@ class WatermarkTest {
 
     @Test
     void gfpHighWithDirectReclaimMayGoDownToHalfOfMin() {
-        Fixtures.fill(b, Gfp.GFP_KERNEL);
+        FreeFigures.fill(b, Gfp.GFP_KERNEL);
         long dma32Start = dma32.freePages();
         long dmaStart = dma.freePages();
         long dma32Floor = halfMin(dma32) + dma32.lowmemReserve(NORMAL);
@@ -153,14 +154,14 @@ class WatermarkTest {
 
     @Test
     void nonBlockingWithoutHighGetsNoReserve() {
-        Fixtures.fill(b, Gfp.GFP_KERNEL);
+        FreeFigures.fill(b, Gfp.GFP_KERNEL);
         assertEquals(0, count(Gfp.GFP_NOWAIT));
         assertEquals(0, count(Gfp.GFP_KERNEL & ~Gfp.__GFP_DIRECT_RECLAIM));
     }
 
     @Test
     void memallocIgnoresWatermarksAndNomemallocForbidsIt() {
-        Fixtures.fill(b, Gfp.GFP_KERNEL);
+        FreeFigures.fill(b, Gfp.GFP_KERNEL);
         assertEquals(0, count(Gfp.GFP_KERNEL | Gfp.__GFP_MEMALLOC | Gfp.__GFP_NOMEMALLOC));
         long left = dma32.freePages() + dma.freePages();
 
@@ -175,7 +176,7 @@ class WatermarkTest {
     /** __GFP_NOFAIL gets the half-min try of the slow path's end only when it may reclaim ({@code __alloc_pages_slowpath}, nopage). */
     @Test
     void nofailGetsHalfOfMinOnlyWithDirectReclaim() {
-        Fixtures.fill(b, Gfp.GFP_KERNEL);
+        FreeFigures.fill(b, Gfp.GFP_KERNEL);
         assertEquals(FrameAllocator.NO_PAGE, b.allocPages(Gfp.GFP_NOWAIT | Gfp.__GFP_NOFAIL, 0));
         long dma32Floor = halfMin(dma32) + dma32.lowmemReserve(NORMAL);
         long dmaFloor = halfMin(dma) + dma.lowmemReserve(NORMAL);
@@ -186,7 +187,7 @@ class WatermarkTest {
 
     /** The small machine's DMA zone filled by GFP_DMA: 33 free pages left, pfn 0x3df (order 0) and 0x3e0 (order 5). */
     private void fillDma() {
-        Fixtures.fill(b, Gfp.GFP_DMA);
+        FreeFigures.fill(b, Gfp.GFP_DMA);
         assertEquals(min(dma) + dma.lowmemReserve(DMA), dma.freePages());
         assertEquals(33, dma.freePages());
         assertEquals(List.of(0x3dfL), Fixtures.list(b, dma, 0, Fixtures.UNMOVABLE));

@@ -2,7 +2,7 @@ package mm.buddy;
 
 import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
 import static mm.buddy.Fixtures.boot;
-import static mm.buddy.Fixtures.buddyinfo;
+import static mm.tck.FreeFigures.buddyinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +19,7 @@ import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
+import mm.tck.FreeFigures;
 
 /**
  * The zonelist walk of {@code get_page_from_freelist}: zones above {@code gfp_zone} are skipped,
@@ -64,7 +65,7 @@ class ZonelistTest {
         BuddyAllocator b = new BuddyAllocator(m, BUDDY_LISTS_ONLY);
         Zone dma = m.zone(0, ZoneType.DMA);
         long[][] boot = buddyinfo(b, m);
-        List<Long> got = Fixtures.fill(b, Gfp.GFP_DMA);
+        List<Long> got = FreeFigures.fill(b, Gfp.GFP_DMA);
         for (long p : got) {
             assertTrue(dma.spans(p), "pfn " + p);
         }
@@ -90,7 +91,7 @@ class ZonelistTest {
         assertEquals(1525, dma32Floor);
         assertEquals(7 + 3010, dmaFloor);
 
-        List<Long> got = Fixtures.fill(b, Gfp.GFP_DMA32);
+        List<Long> got = FreeFigures.fill(b, Gfp.GFP_DMA32);
 
         for (long p : got) {
             assertTrue(p < 0x100000, "pfn " + p);
@@ -122,7 +123,7 @@ class ZonelistTest {
         assertEquals(3969, dma.lowmemReserve(NORMAL));
         long[][] boot = buddyinfo(b, m);
 
-        List<Long> got = Fixtures.fill(b, Gfp.GFP_KERNEL);
+        List<Long> got = FreeFigures.fill(b, Gfp.GFP_KERNEL);
 
         assertEquals(normal.watermark(Watermark.MIN), normal.freePages());
         assertEquals(dma32.watermark(Watermark.MIN) + dma32.lowmemReserve(NORMAL), dma32.freePages());
@@ -141,7 +142,7 @@ class ZonelistTest {
 
         // everything back: boot figures
         b.freePages(p, 0);
-        Fixtures.freeAll(b, got);
+        FreeFigures.freeAll(b, got);
         assertArrayEquals(boot, buddyinfo(b, m));
         assertEquals(245504, normal.freePages());
         assertEquals(770560, dma32.freePages());
@@ -182,7 +183,7 @@ class ZonelistTest {
         long normalHigh = normal.rawWatermark(Watermark.HIGH);
         assertTrue(384 - 1 <= normal.rawWatermark(Watermark.MIN) + Machine.PAGEBLOCK_NR_PAGES);
 
-        List<Long> got = Fixtures.fill(b, Gfp.GFP_KERNEL);
+        List<Long> got = FreeFigures.fill(b, Gfp.GFP_KERNEL);
 
         assertEquals(List.of(
                 "Normal x " + wholeBlocks, "DMA32 x " + (boot[0] - low[0]), "DMA x " + (boot[1] - low[1]),
@@ -215,7 +216,7 @@ class ZonelistTest {
                 break;
             }
         }
-        Fixtures.fill(b, Gfp.GFP_HIGHUSER_MOVABLE);
+        FreeFigures.fill(b, Gfp.GFP_HIGHUSER_MOVABLE);
         assertEquals(normal.watermark(Watermark.MIN) + normal.lowmemReserve(movableIdx), normal.freePages());
         assertEquals(dma32.watermark(Watermark.MIN) + dma32.lowmemReserve(movableIdx), dma32.freePages());
         assertEquals(3840, m.zone(0, ZoneType.DMA).freePages());
