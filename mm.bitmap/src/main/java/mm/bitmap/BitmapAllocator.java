@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
-import mm.api.machine.MigrateType;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.api.subsystem.Handover;
@@ -57,7 +56,8 @@ public class BitmapAllocator extends PageAllocatorCore {
     /**
      * The DS component: binds to the machine and stays dormant until the platform's switchboard
      * makes it the active frame allocator ({@link #adopt}). The bitmap allocator has nothing to
-     * configure; {@code properties} are its component properties, unused.
+     * configure; {@code properties} (its component properties, unused) tell this constructor from
+     * the adopting one.
      */
     @Activate
     public BitmapAllocator(@Reference Machine machine, Map<String, Object> properties) {
@@ -120,12 +120,20 @@ public class BitmapAllocator extends PageAllocatorCore {
         return true;
     }
 
-    /** {@code __isolate_free_page}: one free frame at a time (order 0). */
+    /**
+     * {@code __isolate_free_page}: the largest aligned run of free frames at {@code pfn}, up to half a
+     * pageblock, taken under the zone's lock unless the zone would drop below its min watermark.
+     */
     @Override
     protected int isolateFreePage(Zone zone, long pfn) {
         ZoneBitmap zb = zones[zoneId(zone)];
         synchronized (zb) {
-            return zb.isolateFrame(pfn) ? 0 : -1;
+            int order = zb.isolateRun(pfn, Machine.PAGEBLOCK_ORDER - 1, o -> isolateWatermarkOk(zone, o));
+            if (order >= 0) {
+                isolatedFreePage(pfn, order);
+                return order;
+            }
+            return order == -2 ? ISOLATE_BELOW_MIN : ISOLATE_NOT_FREE;
         }
     }
 
@@ -158,7 +166,7 @@ public class BitmapAllocator extends PageAllocatorCore {
     /** {@code free_area[order].nr_free} as a buddy allocator would show it: see {@link FreeBlockCounts}. */
     @Override
     public long nrFree(Zone zone, int order) {
-        checkOrder(order);
+        checkNrFreeArgs(order, 0);
         ZoneBitmap zb = zones[zoneId(zone)];
         synchronized (zb) {
             return zb.blocks.nrFree(order);
@@ -168,20 +176,10 @@ public class BitmapAllocator extends PageAllocatorCore {
     /** The free blocks of an order whose pageblock has this migratetype: see {@link FreeBlockCounts}. */
     @Override
     public long nrFree(Zone zone, int order, int migratetype) {
-        checkOrder(order);
-        if (migratetype < 0 || migratetype >= MigrateType.MIGRATE_TYPES) {
-            throw new IllegalArgumentException("migratetype " + migratetype + " is out of range: accepted are 0 to "
-                    + (MigrateType.MIGRATE_TYPES - 1));
-        }
+        checkNrFreeArgs(order, migratetype);
         ZoneBitmap zb = zones[zoneId(zone)];
         synchronized (zb) {
             return zb.blocks.count(order, migratetype);
-        }
-    }
-
-    private static void checkOrder(int order) {
-        if (order < 0 || order > MAX_PAGE_ORDER) {
-            throw new IllegalArgumentException("order " + order + " is out of range: accepted are 0 to " + MAX_PAGE_ORDER);
         }
     }
 }

@@ -88,7 +88,7 @@ final class BitmapCheck {
                 if ((f & RESERVED) != 0) {
                     continue;
                 }
-                if ((f & ON_LISTS) == 0 && ft.refcount(pfn) > 0) {
+                if (FrameState.isAllocatedHead(f, ft.refcount(pfn))) {
                     head = pfn;
                     until = pfn + blockFrames(pfn);
                     continue;

@@ -209,7 +209,7 @@ final class FreeBlockCounts {
      * two free pageblocks merge if their types are equal or both are per-CPU types.
      */
     private static boolean mergeable(int mt1, int mt2) {
-        return mt1 == mt2 || (mt1 < MigrateType.MIGRATE_PCPTYPES && mt2 < MigrateType.MIGRATE_PCPTYPES);
+        return mt1 == mt2 || (MigrateType.isMergeable(mt1) && MigrateType.isMergeable(mt2));
     }
 
     /**

@@ -1,6 +1,7 @@
 package mm.bitmap;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
@@ -176,18 +177,43 @@ final class ZoneBitmap {
     }
 
     /**
-     * Takes one free frame for compaction ({@code __isolate_free_page} at order 0: a bitmap knows
-     * no larger free blocks).
+     * Takes, for compaction, the largest aligned run of free frames that starts at {@code pfn}, of
+     * order {@code maxOrder} at most ({@code __isolate_free_page}: a bitmap knows no free blocks,
+     * only free frames).
      *
-     * @return false if the frame is not free or lies in an isolated pageblock
+     * @param allowed whether a run of an order may be taken (the zone's min watermark)
+     * @return the run's order; -1 if the frame is not free or lies in an isolated pageblock; -2 if
+     *     {@code allowed} refused
      */
-    boolean isolateFrame(long pfn) {
+    int isolateRun(long pfn, int maxOrder, IntPredicate allowed) {
         if (!isSet(pfn) || isolated(pfn, 0)) {
-            return false;
+            return -1;
         }
         int idx = (int) (pfn - base);
-        bitmapClear(idx, 0);
-        accountFreepages(idx, 0, -1);
+        int order = Math.min(maxOrder, Long.numberOfTrailingZeros(pfn));
+        while (order > 0 && !runFree(idx, order)) {
+            order--;
+        }
+        if (!allowed.test(order)) {
+            return -2;
+        }
+        bitmapClear(idx, order);
+        accountFreepages(idx, order, -1);
+        return order;
+    }
+
+    /** True if every frame of the aligned run of 2^order frames at bit {@code idx} is free. */
+    private boolean runFree(int idx, int order) {
+        int word = idx >>> 6;
+        if (order < WordRuns.WORD_ORDER) {
+            long mask = WordRuns.runMask(idx & 63, order);
+            return (map[word] & mask) == mask;
+        }
+        for (int w = word; w < word + (1 << (order - WordRuns.WORD_ORDER)); w++) {
+            if (map[w] != -1L) {
+                return false;
+            }
+        }
         return true;
     }
 

@@ -253,8 +253,9 @@ public class BuddyAllocator extends PageAllocatorCore {
     }
 
     /**
-     * {@code __isolate_free_page}: a PG_buddy head comes off its free list (the list of its
-     * pageblock's type) and out of the zone's free pages.
+     * {@code __isolate_free_page}, under the zone lock: a PG_buddy head comes off its free list (the
+     * list of its pageblock's type) and out of the zone's free pages, unless that would take the
+     * zone below its min watermark; a block of half a pageblock or more makes it MOVABLE.
      */
     @Override
     protected int isolateFreePage(Zone zone, long pfn) {
@@ -262,12 +263,16 @@ public class BuddyAllocator extends PageAllocatorCore {
         FrameTable ft = machine.frames();
         synchronized (area) {
             if (!ft.test(pfn, PageFlags.PG_buddy)) {
-                return -1;
+                return ISOLATE_NOT_FREE;
             }
             int order = ft.order(pfn);
             int mt = ft.pageblockMigratetype(pfn);
+            if (mt != MigrateType.ISOLATE.ordinal() && !isolateWatermarkOk(zone, order)) {
+                return ISOLATE_BELOW_MIN;
+            }
             area.delPageFromFreeList(pfn, order, mt);
             area.accountFreepages(-(1L << order), mt);
+            isolatedFreePage(pfn, order);
             return order;
         }
     }
@@ -315,15 +320,6 @@ public class BuddyAllocator extends PageAllocatorCore {
         return areas[zoneId(zone)].count(order, migratetype);
     }
 
-    private static void checkNrFreeArgs(int order, int migratetype) {
-        if (order < 0 || order > MAX_PAGE_ORDER) {
-            throw new IllegalArgumentException("order " + order + " is out of range: accepted are 0 to " + MAX_PAGE_ORDER);
-        }
-        if (migratetype < 0 || migratetype >= MigrateType.MIGRATE_TYPES) {
-            throw new IllegalArgumentException("migratetype " + migratetype + " is out of range: accepted are 0 to "
-                    + (MigrateType.MIGRATE_TYPES - 1));
-        }
-    }
 
     @Override
     public long nrFreeHighatomic(Zone zone) {

@@ -19,7 +19,7 @@ import mm.api.machine.ZoneStat;
 final class BuddyCheck {
 
     /** Frames of a memory section: pfn_valid changes only at its boundaries. */
-    private static final long SECTION_PAGES = 1L << 15;
+    private static final long SECTION_PAGES = Machine.PAGES_PER_SECTION;
 
     private final FrameTable ft;
     private final FreeArea area;
@@ -174,7 +174,7 @@ final class BuddyCheck {
         if (order < FrameAllocator.MAX_PAGE_ORDER && merge.pageIsBuddy(pfn, pfn ^ (1L << order), order)) {
             int buddyMt = ft.pageblockMigratetype(pfn ^ (1L << order));
             boolean mergeable = order < Machine.PAGEBLOCK_ORDER || buddyMt == mt
-                    || (mt < MigrateType.MIGRATE_PCPTYPES && buddyMt < MigrateType.MIGRATE_PCPTYPES);
+                    || (MigrateType.isMergeable(mt) && MigrateType.isMergeable(buddyMt));
             if (mergeable) {
                 problems.add(String.format(" and its buddy 0x%x are both free: they should have merged", pfn ^ (1L << order)));
             }

@@ -35,10 +35,6 @@ final class FreeOnePage {
         }
     }
 
-    /** {@code migratetype_is_mergeable}: only the per-CPU types merge across pageblocks of different types. */
-    private static boolean mergeable(int mt) {
-        return mt < MigrateType.MIGRATE_PCPTYPES;
-    }
 
     /**
      * {@code page_is_buddy}: the buddy frame heads a free block of the same order in the same zone
@@ -69,7 +65,7 @@ final class FreeOnePage {
             int buddyMt = migratetype;
             if (order >= PAGEBLOCK_ORDER) {
                 buddyMt = ft.pageblockMigratetype(buddyPfn);
-                if (migratetype != buddyMt && (!mergeable(migratetype) || !mergeable(buddyMt))) {
+                if (migratetype != buddyMt && (!MigrateType.isMergeable(migratetype) || !MigrateType.isMergeable(buddyMt))) {
                     break;
                 }
             }

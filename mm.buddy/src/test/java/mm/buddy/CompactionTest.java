@@ -372,6 +372,76 @@ class CompactionTest {
         }
     }
 
+    /** The first pfn of every free block of at least pageblock order in a zone. */
+    private List<long[]> freePageblocks(Zone z) {
+        List<long[]> out = new ArrayList<>();
+        for (long pfn = z.startPfn(); pfn < z.endPfn(); pfn++) {
+            if (ft.test(pfn, mm.api.machine.PageFlags.PG_buddy) && ft.order(pfn) >= 9) {
+                out.add(new long[] {pfn, ft.order(pfn)});
+                pfn += (1L << ft.order(pfn)) - 1;
+            }
+        }
+        return out;
+    }
+
+    /** suitable_migration_target: a pageblock that is a free block already is not filled by compaction. */
+    @Test
+    void freePageblocksAreNotFilled() {
+        fillAndFreeEveryOther();
+        // give back a few pageblocks whole, in the middle of the zone
+        long[] kept = owner.held.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        long middle = kept[kept.length / 2] & -512L;
+        for (long pfn = middle; pfn < middle + 4 * 512; pfn++) {
+            if (owner.held.remove(pfn) != null) {
+                b.freePages(pfn, 0);
+            }
+        }
+        List<long[]> before = freePageblocks(dma32);
+        assertTrue(before.stream().anyMatch(bl -> bl[0] >= middle && bl[0] < middle + 4 * 512), "free pageblocks made");
+        CompactResult r = b.compactZone(dma32, -1);
+        assertTrue(r.migrated() > 0);
+        for (long[] bl : before) {
+            for (long pfn = bl[0]; pfn < bl[0] + (1L << bl[1]); pfn++) {
+                assertEquals(0, ft.refcount(pfn), String.format("pfn 0x%x of the free order-%d block at 0x%x was filled", pfn, bl[1],
+                        bl[0]));
+            }
+        }
+    }
+
+    /** gfp_compaction_allowed: without __GFP_IO no direct compaction, and nothing counted. */
+    @Test
+    void noDirectCompactionWithoutIo() {
+        fillAndFreeEveryOther();
+        assertEquals(FrameAllocator.NO_PAGE, b.allocPages(Gfp.GFP_NOIO | Gfp.__GFP_NOWARN, 4));
+        assertEquals(0, b.compactionEvents().stall());
+        assertEquals(0, b.compactionEvents().migrateSuccess());
+    }
+
+    /** A direct compaction that every zone skips (too little free memory) counts no stall. */
+    @Test
+    void skippedEverywhereCountsNoStall() {
+        Fragmentation.everyOtherPageFree(b, ft, PID);
+        // take the free half again: nothing left to migrate into
+        while (b.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_MEMALLOC, 0) != FrameAllocator.NO_PAGE) {
+            // fill
+        }
+        assertEquals(FrameAllocator.NO_PAGE, b.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 4));
+        assertEquals(0, b.compactionEvents().stall());
+        assertEquals(0, b.compactionEvents().fail());
+    }
+
+    /** Free pages below the min watermark: the free scanner stops, compact_memory ends contended, not complete. */
+    @Test
+    void freePagesBelowMinEndContended() {
+        fillAndFreeEveryOther();
+        m.watermarks().writeMinFreeKbytes(900 * 1024);
+        assertTrue(dma32.freePages() < dma32.watermark(mm.api.machine.Watermark.MIN), "free pages now below min");
+        CompactResult r = b.compactZone(dma32, -1);
+        assertEquals(CompactResult.Status.CONTENDED, r.status());
+        assertEquals(0, r.migrated());
+        assertEquals(List.of(), b.check());
+    }
+
     @Test
     void anEmptyZoneIsNotSuitable() {
         Zone normal = m.zone(0, ZoneType.NORMAL);
@@ -393,6 +463,7 @@ class CompactionTest {
         long pfn = b.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 9);
         assertEquals(FrameAllocator.NO_PAGE, pfn);
         assertEquals(1, b.compactDeferShift(dma32), "the sync attempt ran to the end and failed");
+        assertEquals(2, b.compactionEvents().stall(), "the async and the sync attempt");
         assertTrue(b.compactionEvents().fail() >= 1);
     }
 }

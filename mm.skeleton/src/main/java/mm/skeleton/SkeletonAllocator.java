@@ -90,25 +90,36 @@ public class SkeletonAllocator extends PageAllocatorCore {
         markFree(zone, pfn, order);
     }
 
-    /** Compaction may take free frames from this allocator, one at a time ({@link #isolateFreePage}). */
+    /** Compaction may take free blocks from this allocator ({@link #isolateFreePage}). */
     @Override
     protected boolean canIsolateFreePages() {
         return true;
     }
 
-    /** Compaction takes the free frame at pfn, if it is free, to move a page into (order 0). */
+    /**
+     * Compaction takes the largest aligned run of free frames that starts at pfn (up to half a
+     * pageblock) to move pages into, unless the zone would drop below its min watermark.
+     */
     @Override
     protected int isolateFreePage(Zone zone, long pfn) {
         BitSet bits = free[zone.id()];
-        int i = (int) (pfn - zone.startPfn());
+        int first = (int) (pfn - zone.startPfn());
         synchronized (bits) {
-            if (!bits.get(i)) {
-                return -1;
+            if (!bits.get(first)) {
+                return ISOLATE_NOT_FREE;
             }
-            bits.clear(i);
+            int order = Math.min(Machine.PAGEBLOCK_ORDER - 1, Long.numberOfTrailingZeros(pfn));
+            while (order > 0 && bits.nextClearBit(first) < first + (1 << order)) {
+                order--;
+            }
+            if (!isolateWatermarkOk(zone, order)) {
+                return ISOLATE_BELOW_MIN;
+            }
+            bits.clear(first, first + (1 << order));
+            zone.modState(ZoneStat.NR_FREE_PAGES, -(1L << order));
+            isolatedFreePage(pfn, order);
+            return order;
         }
-        zone.modState(ZoneStat.NR_FREE_PAGES, -1);
-        return 0;
     }
 
     @Override
@@ -171,31 +182,33 @@ public class SkeletonAllocator extends PageAllocatorCore {
     /** Free blocks of an order, as /proc/buddyinfo would count them: each free run cut into the largest aligned blocks. */
     @Override
     public long nrFree(Zone zone, int order) {
-        return nrFree(zone, order, -1);
+        checkNrFreeArgs(order, 0);
+        return countBlocks(zone, order, -1);
     }
 
+    /** The free blocks of an order whose pageblock has this migratetype. */
     @Override
     public long nrFree(Zone zone, int order, int migratetype) {
+        checkNrFreeArgs(order, migratetype);
+        return countBlocks(zone, order, migratetype);
+    }
+
+    /** Cuts each free run into the largest aligned blocks and counts those of the order (and type, unless -1). */
+    private long countBlocks(Zone zone, int order, int migratetype) {
         BitSet bits = free[zone.id()];
         long base = zone.startPfn();
-        long count = 0;
+        long[] count = new long[1];
         synchronized (bits) {
             for (int i = bits.nextSetBit(0); i >= 0; ) {
                 int end = bits.nextClearBit(i);
-                long pfn = base + i;
-                while (pfn < base + end) {
-                    int o = Math.min(MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
-                    while (pfn + (1L << o) > base + end) {
-                        o--;
-                    }
+                largestAlignedBlocks(base + i, base + end, (pfn, o) -> {
                     if (o == order && (migratetype < 0 || frames.pageblockMigratetype(pfn) == migratetype)) {
-                        count++;
+                        count[0]++;
                     }
-                    pfn += 1L << o;
-                }
+                });
                 i = bits.nextSetBit(end);
             }
         }
-        return count;
+        return count[0];
     }
 }

@@ -17,7 +17,10 @@ import mm.api.machine.Zone;
 public record CompactResult(Zone zone, Status status, long migrateScanned, long freeScanned, long isolated, long migrated,
         long failed) {
 
-    /** {@code enum compact_result}, named as the compaction tracepoints print them ({@code compaction_status_string}). */
+    /**
+     * {@code enum compact_result}, named as the compaction tracepoints print them
+     * ({@code compaction_status_string}), in the kernel's order: a later one is a better result.
+     */
     public enum Status {
         /** COMPACT_NOT_SUITABLE_ZONE: the zone cannot serve the request (empty). */
         NOT_SUITABLE_ZONE("not_suitable_zone"),
@@ -29,6 +32,8 @@ public record CompactResult(Zone zone, Status status, long migrateScanned, long 
         COMPLETE("complete"),
         /** COMPACT_PARTIAL_SKIPPED: the scanners met but part of the zone was skipped. */
         PARTIAL_SKIPPED("partial_skipped"),
+        /** COMPACT_CONTENDED: the free scanner found too few free pages (the zone is at its min watermark). */
+        CONTENDED("contended"),
         /** COMPACT_SUCCESS: a free block of the requested order is available now. */
         SUCCESS("success");
 

@@ -66,10 +66,12 @@ public interface FrameAllocator extends Subsystem {
      * ({@code free_unref_folios}, mm/page_alloc.c): in batches of {@link #PAGEVEC_SIZE}, each page
      * is prepared ({@code free_pages_prepare}: traced {@code mm_page_free}), then each goes onto a
      * per-CPU list (traced {@code mm_page_free_batched}). A page whose reference count stays above
-     * zero is only dropped. All are checked before any is freed.
+     * zero is only dropped. A pfn given twice refuses the batch. The allocators built on mm.core
+     * check every page before they free any; this default frees one by one and stops at the first
+     * bad pfn.
      *
-     * @throws IllegalArgumentException if any pfn is not an allocated order-0 page, or appears twice;
-     *     then nothing is freed
+     * @throws IllegalArgumentException if a pfn appears twice (nothing freed), or a pfn is not an
+     *     allocated order-0 page
      * @since 1.2
      */
     default void freePagesBatched(long[] pfns) {

@@ -20,6 +20,13 @@ public interface Machine {
     int PAGEBLOCK_NR_PAGES = 1 << PAGEBLOCK_ORDER;
     /** PAGE_SHIFT. */
     int PAGE_SHIFT = MachineConfig.PAGE_SHIFT;
+    /**
+     * PAGES_PER_SECTION: frames of a memory section (SECTION_SIZE_BITS 27, 128 MiB); pfn_valid
+     * changes only at section boundaries.
+     *
+     * @since 1.3
+     */
+    int PAGES_PER_SECTION = 1 << 15;
     /** PAGE_SIZE. */
     long PAGE_SIZE = MachineConfig.PAGE_SIZE;
     /** NUMA_NO_NODE. */

@@ -40,4 +40,14 @@ public enum MigrateType {
     public static MigrateType of(int value) {
         return VALUES[value];
     }
+
+    /**
+     * {@code migratetype_is_mergeable}: the per-CPU types, whose free blocks merge across
+     * pageblocks of different types and whose pageblocks may change type.
+     *
+     * @since 1.3
+     */
+    public static boolean isMergeable(int migratetype) {
+        return migratetype < MIGRATE_PCPTYPES;
+    }
 }

@@ -14,8 +14,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * free or use the block until told), then the page allocator copies the block's frames — flags,
  * counts, owner, charge and content token — to a free block of the same order and calls
  * {@link #migratePage}, after which the old block is free; or, if no free block was found,
- * {@link #putbackPage}. Calls come from the compacting CPU; an owner that frees its pages from
- * other threads synchronises with them.
+ * {@link #putbackPage}. Calls come from the compacting CPU while the page allocator holds that
+ * CPU's gate: a callback must not call the page allocator, nor wait for anything a caller of the
+ * allocator may hold. An owner that frees its pages from other threads synchronises with the
+ * callbacks, and waits for an isolated block to settle before freeing it.
  */
 @ConsumerType
 public interface MovableOps {

@@ -43,6 +43,7 @@ final class Compaction {
     static final int COMPACT_CLUSTER_MAX = 32;
     /** {@code COMPACT_MAX_DEFER_SHIFT}: after failures, up to 2^6 attempts are skipped. */
     static final int COMPACT_MAX_DEFER_SHIFT = 6;
+    private static final Watermark[] WATERMARKS = Watermark.values();
     private static final int PAGEBLOCK = Machine.PAGEBLOCK_NR_PAGES;
     private static final int PAGEBLOCK_ORDER = Machine.PAGEBLOCK_ORDER;
     private static final int NOT_MOVABLE = (1 << PageFlags.PG_reserved) | (1 << PageFlags.PG_buddy) | (1 << PageFlags.PG_pcp)
@@ -125,7 +126,7 @@ final class Compaction {
             return CompactResult.of(zone, Status.NOT_SUITABLE_ZONE);
         }
         if (order >= 0) {
-            long mark = zone.watermark(Watermark.values()[allocFlags & AllocFlags.ALLOC_WMARK_MASK]);
+            long mark = zone.watermark(WATERMARKS[allocFlags & AllocFlags.ALLOC_WMARK_MASK]);
             if (WatermarkCheck.zoneWatermarkOk(zone, order, mark, highestZoneIdx, allocFlags, zone.state(ZoneStat.NR_FREE_PAGES),
                     allocator)) {
                 return CompactResult.of(zone, Status.SUCCESS);
@@ -142,8 +143,9 @@ final class Compaction {
             while ((status = compactFinished(cc)) == null) {
                 isolateMigratepages(cc);
                 if (cc.nrMigratePages > 0 && !migratePages(cc)) {
-                    // compaction_alloc found no free block: the free scanner reached the migrate scanner
-                    cc.freePfn = cc.migratePfn;
+                    // compaction_alloc found no free block (-ENOMEM): contended, unless the scanners met
+                    status = scannersMet(cc) ? Status.COMPLETE : Status.CONTENDED;
+                    break;
                 }
             }
         } finally {
@@ -179,7 +181,7 @@ final class Compaction {
      * ({@code __compact_finished}).
      */
     private Status compactFinished(CompactControl cc) {
-        if ((cc.freePfn >> PAGEBLOCK_ORDER) <= (cc.migratePfn >> PAGEBLOCK_ORDER)) {
+        if (scannersMet(cc)) {
             return Status.COMPLETE;
         }
         if (cc.order < 0) {
@@ -189,11 +191,37 @@ final class Compaction {
             if (allocator.nrFree(cc.zone, o, cc.migratetype) > 0) {
                 return Status.SUCCESS;
             }
-            if (o >= PAGEBLOCK_ORDER && allocator.nrFree(cc.zone, o) > 0) {
-                return Status.SUCCESS;
+            if (suitableFallback(cc.zone, o, cc.migratetype)) {
+                // movable pages are fine in any pageblock; others finish the pageblock they are in first
+                return cc.migratetype == MigrateType.MOVABLE.ordinal() || (cc.migratePfn & (PAGEBLOCK - 1)) == 0
+                        ? Status.SUCCESS : null;
             }
         }
         return null;
+    }
+
+    /** {@code compact_scanners_met}: the free scanner's pageblock is at or below the migrate scanner's. */
+    private static boolean scannersMet(CompactControl cc) {
+        return (cc.freePfn >> PAGEBLOCK_ORDER) <= (cc.migratePfn >> PAGEBLOCK_ORDER);
+    }
+
+    /**
+     * {@code find_suitable_fallback(area, order, migratetype, true) >= 0}: the request may claim a
+     * block of another per-CPU type ({@code should_try_claim_block}: a block of at least half a
+     * pageblock, or an unmovable or reclaimable request) and one is free. Every per-CPU type falls
+     * back on the two others (the 6.x fallback table).
+     */
+    private boolean suitableFallback(Zone zone, int order, int migratetype) {
+        boolean claimable = order >= PAGEBLOCK_ORDER / 2 || migratetype != MigrateType.MOVABLE.ordinal();
+        if (!claimable || migratetype >= MigrateType.MIGRATE_PCPTYPES) {
+            return false;
+        }
+        for (int mt = 0; mt < MigrateType.MIGRATE_PCPTYPES; mt++) {
+            if (mt != migratetype && allocator.nrFree(zone, order, mt) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- the migrate scanner -------------------------------------------------------------------
@@ -224,11 +252,8 @@ final class Compaction {
         if (cc.mode != Mode.ASYNC || !cc.direct) {
             return true;
         }
-        int blockMt = ft.pageblockMigratetype(pfn);
-        if (cc.migratetype == MigrateType.MOVABLE.ordinal()) {
-            return blockMt == MigrateType.MOVABLE.ordinal();
-        }
-        return blockMt == cc.migratetype;
+        // the request's own kind (MOVABLE would also take CMA, which this machine does not have)
+        return ft.pageblockMigratetype(pfn) == cc.migratetype;
     }
 
     /**
@@ -273,7 +298,7 @@ final class Compaction {
             }
         }
         cc.migrateScanned += scanned;
-        return Math.min(pfn, endPfn) == endPfn ? endPfn : pfn;
+        return Math.min(pfn, endPfn);
     }
 
     /**
@@ -301,34 +326,40 @@ final class Compaction {
         long zoneEnd = cc.zone.endPfn();
         for (; blockStart >= lowPfn; blockStart -= PAGEBLOCK, isolateStart = blockStart) {
             long blockEnd = Math.min(blockStart + PAGEBLOCK, zoneEnd);
-            long first = Math.max(blockStart, cc.zone.startPfn());
-            if (!ft.pfnValid(first) || !suitableMigrationTarget(first)) {
+            if (!ft.pfnValid(blockStart) || !suitableMigrationTarget(cc, blockStart)) {
                 continue;
             }
-            long stopped = isolateFreepagesBlock(cc, Math.max(isolateStart, first), blockEnd);
+            isolateStart = isolateFreepagesBlock(cc, Math.max(isolateStart, blockStart), blockEnd);
             if (cc.nrFreePages >= cc.nrMigratePages) {
-                // go on in this block next time, or in the one below if this one is done
-                cc.freePfn = stopped < blockEnd ? stopped : blockStart - PAGEBLOCK;
-                return;
+                // enough: go on in this block next time, or in the one below if this one is done
+                if (isolateStart >= blockEnd) {
+                    isolateStart = blockStart - PAGEBLOCK;
+                }
+                break;
+            } else if (isolateStart < blockEnd) {
+                // isolation failed early (the zone is at its min watermark): do not go on needlessly
+                break;
             }
         }
-        cc.freePfn = blockStart;
+        cc.freePfn = isolateStart;
     }
 
     /**
-     * {@code suitable_migration_target}: a pageblock that is wholly free, or MOVABLE; free
-     * pages of unmovable pageblocks stay there.
+     * {@code suitable_migration_target}: not a pageblock that starts with a free block of the
+     * order asked for (pageblock order for the whole zone) — compaction would fill what it is
+     * making —, and a MOVABLE one; free pages of other pageblocks stay there.
      */
-    private boolean suitableMigrationTarget(long pfn) {
-        if (ft.test(pfn, PageFlags.PG_buddy) && ft.order(pfn) >= PAGEBLOCK_ORDER) {
-            return true;
+    private boolean suitableMigrationTarget(CompactControl cc, long pfn) {
+        if (ft.test(pfn, PageFlags.PG_buddy) && ft.order(pfn) >= (cc.order > 0 ? cc.order : PAGEBLOCK_ORDER)) {
+            return false;
         }
         return ft.pageblockMigratetype(pfn) == MigrateType.MOVABLE.ordinal();
     }
 
     /**
      * {@code isolate_freepages_block}: takes the free blocks of {@code [start, end)} off the
-     * allocator's lists until enough are isolated or the zone would drop below min.
+     * allocator's lists ({@link PageAllocatorCore#isolateFreePage}) until enough are isolated or
+     * the zone would drop below its min watermark.
      *
      * @return where it stopped
      */
@@ -337,19 +368,23 @@ final class Compaction {
         long scanned = 0;
         while (pfn < end) {
             scanned++;
-            if (ft.refcount(pfn) != 0 || (ft.flags(pfn) & ((1 << PageFlags.PG_reserved) | (1 << PageFlags.PG_pcp))) != 0) {
-                pfn += ft.refcount(pfn) != 0 && !ft.test(pfn, PageFlags.PG_reserved) ? Math.max(1L, 1L << ft.order(pfn)) : 1;
+            int f = ft.flags(pfn);
+            if (FrameState.isAllocatedHead(f, ft.refcount(pfn))) {
+                pfn += 1L << ft.order(pfn);
                 continue;
             }
-            if (!isolateFreePageWatermarkOk(cc.zone, ft.test(pfn, PageFlags.PG_buddy) ? ft.order(pfn) : 0)) {
-                break;
+            if ((f & ((1 << PageFlags.PG_reserved) | (1 << PageFlags.PG_pcp))) != 0) {
+                pfn++;
+                continue;
             }
             int order = allocator.isolateFreePage(cc.zone, pfn);
+            if (order == PageAllocatorCore.ISOLATE_BELOW_MIN) {
+                break;
+            }
             if (order < 0) {
                 pfn++;
                 continue;
             }
-            setPageblockMovable(pfn, order);
             cc.freePages[order].add(pfn);
             cc.nrFreePages += 1L << order;
             cc.isolated += 1L << order;
@@ -360,32 +395,6 @@ final class Compaction {
         }
         cc.freeScanned += scanned;
         return pfn;
-    }
-
-    /**
-     * The watermark test of {@code __isolate_free_page}: the zone keeps at least its min watermark
-     * plus the block in free pages.
-     */
-    private boolean isolateFreePageWatermarkOk(Zone zone, int order) {
-        long mark = zone.rawWatermark(Watermark.MIN) + (1L << order);
-        return WatermarkCheck.zoneWatermarkOk(zone, 0, mark, 0, AllocFlags.ALLOC_CMA, zone.state(ZoneStat.NR_FREE_PAGES), allocator);
-    }
-
-    /**
-     * {@code __isolate_free_page}: a block of at least half a pageblock makes its pageblocks
-     * MOVABLE (if they were of a mergeable type).
-     */
-    private void setPageblockMovable(long pfn, int order) {
-        if (order < PAGEBLOCK_ORDER - 1) {
-            return;
-        }
-        long end = pfn + (1L << order);
-        for (long p = pfn; p < end; p += PAGEBLOCK) {
-            int mt = ft.pageblockMigratetype(p);
-            if (mt < MigrateType.MIGRATE_PCPTYPES) {
-                ft.setPageblockMigratetype(p, MigrateType.MOVABLE.ordinal());
-            }
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package mm.core.page;
 
 import java.util.List;
+import mm.api.frame.CompactResult;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Zone;
 import mm.api.subsystem.Handover;
@@ -64,6 +65,11 @@ public class ForwardingFrameAllocator implements FrameAllocator {
     @Override
     public void freePagesBatched(long[] pfns) {
         delegate.freePagesBatched(pfns);
+    }
+
+    @Override
+    public CompactResult compactZone(Zone zone, int order) {
+        return delegate.compactZone(zone, order);
     }
 
     @Override

@@ -23,7 +23,12 @@ public final class FrameState {
 
     /** True if the frame is the head of an allocated block. */
     public static boolean isAllocatedHead(FrameTable ft, long pfn) {
-        return (ft.flags(pfn) & NOT_ALLOCATED) == 0 && ft.refcount(pfn) > 0;
+        return isAllocatedHead(ft.flags(pfn), ft.refcount(pfn));
+    }
+
+    /** The same test for a scan that has read the frame's flags word and count already. */
+    public static boolean isAllocatedHead(int flags, int refcount) {
+        return (flags & NOT_ALLOCATED) == 0 && refcount > 0;
     }
 
     /** True if the frame is free: not reserved, count 0, not inside an allocated block (the caller knows the last). */

@@ -173,14 +173,48 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         return false;
     }
 
+    /** What {@link #isolateFreePage} returns when {@code pfn} heads no free block it can take. */
+    protected static final int ISOLATE_NOT_FREE = -1;
+    /** What {@link #isolateFreePage} returns when taking the block would leave the zone below min. */
+    protected static final int ISOLATE_BELOW_MIN = -2;
+
     /**
      * {@code __isolate_free_page}: if {@code pfn} heads a free block on the implementation's lists,
      * takes it off them (and out of the zone's free counters) for compaction to migrate into, and
-     * returns its order; otherwise -1. The frames stay as a free block's frames are (count 0, no
-     * PG_buddy). The caller has checked the watermark.
+     * returns its order. Under the implementation's lock, it first asks
+     * {@link #isolateWatermarkOk} (else {@link #ISOLATE_BELOW_MIN}) and afterwards calls
+     * {@link #isolatedFreePage}. The frames stay as a free block's frames are (count 0, no
+     * PG_buddy).
+     *
+     * @return the block's order, {@link #ISOLATE_NOT_FREE} or {@link #ISOLATE_BELOW_MIN}
      */
     protected int isolateFreePage(Zone zone, long pfn) {
-        return -1;
+        return ISOLATE_NOT_FREE;
+    }
+
+    /**
+     * The watermark test of {@code __isolate_free_page}: the zone keeps at least its min watermark
+     * plus the block in free pages. Call it under the lock that guards the zone's free lists.
+     */
+    protected final boolean isolateWatermarkOk(Zone zone, int order) {
+        long mark = zone.rawWatermark(Watermark.MIN) + (1L << order);
+        return WatermarkCheck.zoneWatermarkOk(zone, 0, mark, 0, AllocFlags.ALLOC_CMA, zone.state(ZoneStat.NR_FREE_PAGES), this);
+    }
+
+    /**
+     * The end of {@code __isolate_free_page}: a block of at least half a pageblock makes its
+     * pageblocks MOVABLE (those of a mergeable type). Call it under the same lock.
+     */
+    protected final void isolatedFreePage(long pfn, int order) {
+        if (order < Machine.PAGEBLOCK_ORDER - 1) {
+            return;
+        }
+        long end = pfn + (1L << order);
+        for (long p = pfn & -(long) Machine.PAGEBLOCK_NR_PAGES; p < end; p += Machine.PAGEBLOCK_NR_PAGES) {
+            if (MigrateType.isMergeable(frames.pageblockMigratetype(p))) {
+                frames.setPageblockMigratetype(p, MigrateType.MOVABLE.ordinal());
+            }
+        }
     }
 
     /**
@@ -266,6 +300,20 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         if (order < 0 || order > MAX_PAGE_ORDER) {
             throw new IllegalArgumentException("order " + order + " is out of range: accepted are 0 to " + MAX_PAGE_ORDER
                     + " (blocks of 1 to " + (1 << MAX_PAGE_ORDER) + " pages)");
+        }
+    }
+
+    /**
+     * The argument checks of {@link #nrFree(Zone, int, int)} (and, with any valid migratetype, of
+     * {@link #nrFree(Zone, int)}).
+     *
+     * @throws IllegalArgumentException for an order or migratetype out of range
+     */
+    protected static void checkNrFreeArgs(int order, int migratetype) {
+        checkOrder(order);
+        if (migratetype < 0 || migratetype >= MigrateType.MIGRATE_TYPES) {
+            throw new IllegalArgumentException("migratetype " + migratetype + " is out of range: accepted are 0 to "
+                    + (MigrateType.MIGRATE_TYPES - 1));
         }
     }
 
@@ -391,9 +439,15 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         boolean costly = order > PAGE_ALLOC_COSTLY_ORDER;
         if (canDirectReclaim && (costly || (order > 0 && ac.migratetype != MigrateType.MOVABLE.ordinal()))
                 && AllocFlags.gfpPfmemallocFlags(gfp) == 0) {
-            pfn = allocPagesDirectCompact(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac, Compaction.Mode.ASYNC);
-            if (pfn != NO_PAGE) {
-                return pfn;
+            DirectCompaction dc = allocPagesDirectCompact(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac,
+                    Compaction.Mode.ASYNC);
+            if (dc.pfn() != NO_PAGE) {
+                return dc.pfn();
+            }
+            // a costly __GFP_NORETRY request gives up if compaction was skipped or deferred
+            if (costly && (gfp & Gfp.__GFP_NORETRY) != 0
+                    && (dc.rc() == CompactResult.Status.SKIPPED || dc.rc() == CompactResult.Status.DEFERRED)) {
+                return nopage(gfp, order, ac);
             }
         }
         int reserveFlags = AllocFlags.gfpPfmemallocFlags(gfp);
@@ -424,18 +478,25 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 }
             }
         }
-        // direct compaction at the next priority (the kernel raises it up to 16 times in should_compact_retry)
-        if (Gfp.allowsBlocking(gfp) && order > 0 && (gfp & Gfp.__GFP_NORETRY) == 0) {
-            pfn = allocPagesDirectCompact(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac, Compaction.Mode.SYNC_LIGHT);
+        // direct compaction again: sync light (the kernel raises the priority up to 16 times in
+        // should_compact_retry), async for __GFP_NORETRY, which then gives up
+        if (canDirectReclaim) {
+            Compaction.Mode mode = (gfp & Gfp.__GFP_NORETRY) != 0 ? Compaction.Mode.ASYNC : Compaction.Mode.SYNC_LIGHT;
+            pfn = allocPagesDirectCompact(gfp, order, allocFlags & ~AllocFlags.ALLOC_NO_WATERMARKS, ac, mode).pfn();
             if (pfn != NO_PAGE) {
                 return pfn;
             }
         }
-        // nopage: a __GFP_NOFAIL request that cannot reclaim is refused ("unreasonable nofail requests")
+        return nopage(gfp, order, ac);
+    }
+
+    /** {@code nopage}: a __GFP_NOFAIL request that may reclaim gets a last try; others fail. */
+    private long nopage(int gfp, int order, AllocContext ac) {
+        // a __GFP_NOFAIL request that cannot reclaim is refused ("unreasonable nofail requests")
         if ((gfp & Gfp.__GFP_NOFAIL) != 0 && Gfp.allowsBlocking(gfp)) {
-            pfn = getPageFromFreelist(gfp, order, AllocFlags.ALLOC_MIN_RESERVE, ac);
+            return getPageFromFreelist(gfp, order, AllocFlags.ALLOC_MIN_RESERVE, ac);
         }
-        return pfn;
+        return NO_PAGE;
     }
 
     /**
@@ -478,7 +539,8 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /**
      * {@code compact_node}'s run over one zone ({@code compact_memory}: MIGRATE_SYNC_FULL, the whole
-     * zone), or kcompactd's for an order (MIGRATE_SYNC_LIGHT against the min watermark).
+     * zone), or, for an order, a run as kcompactd's (MIGRATE_SYNC_LIGHT against the min watermark)
+     * without its deferral: a run asked for is always done.
      */
     private CompactResult compactZoneLocked(Zone zone, int order, int cpu) {
         if (!canIsolateFreePages()) {
@@ -498,27 +560,33 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     private final CompactionEvents compactionEvents = new CompactionEvents();
 
+    /** What {@link #allocPagesDirectCompact} got, and how compaction went ({@code compact_result}). */
+    private record DirectCompaction(long pfn, CompactResult.Status rc) {
+    }
+
     /**
      * {@code __alloc_pages_direct_compact}: compacts the zones of the zonelist that are worth it
-     * ({@code try_to_compact_pages}), then tries the freelists again; counts a stall, and a success
-     * or a failure. Order 0 never compacts.
+     * ({@code try_to_compact_pages}: deferred zones skipped, the best result kept, deferral after a
+     * sync run that ended without success), then, unless every zone was skipped, counts a stall,
+     * tries the freelists again and counts a success or a failure. Order 0 never compacts, nor a
+     * request without __GFP_IO ({@code gfp_compaction_allowed}).
      */
-    private long allocPagesDirectCompact(int gfp, int order, int allocFlags, AllocContext ac, Compaction.Mode mode) {
-        if (order == 0 || !canIsolateFreePages()) {
-            return NO_PAGE;
+    private DirectCompaction allocPagesDirectCompact(int gfp, int order, int allocFlags, AllocContext ac, Compaction.Mode mode) {
+        if (order == 0 || (gfp & Gfp.__GFP_IO) == 0 || !canIsolateFreePages()) {
+            return new DirectCompaction(NO_PAGE, CompactResult.Status.SKIPPED);
         }
-        compactionEvents.countStall();
-        boolean tried = false;
+        CompactResult.Status rc = CompactResult.Status.SKIPPED;
         for (Zone zone : ac.zonelist) {
             if (zone.type().ordinal() > ac.highestZoneIdx) {
                 continue;
             }
             if (mode != Compaction.Mode.SYNC_FULL && compaction.compactionDeferred(zone, order)) {
+                rc = max(rc, CompactResult.Status.DEFERRED);
                 continue;
             }
-            tried = true;
             CompactResult r = compaction.compactZone(zone, order, mode, true, ac.migratetype, ac.highestZoneIdx, allocFlags, ac.cpu);
             compactionEvents.add(r);
+            rc = max(rc, r.status());
             if (r.status() == CompactResult.Status.SUCCESS) {
                 compaction.compactionDeferReset(zone, order, false);
                 break;
@@ -528,14 +596,22 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                 compaction.deferCompaction(zone, order);
             }
         }
-        long pfn = tried ? getPageFromFreelist(gfp, order, allocFlags, ac) : NO_PAGE;
+        if (rc.compareTo(CompactResult.Status.SKIPPED) <= 0) {
+            return new DirectCompaction(NO_PAGE, rc);
+        }
+        compactionEvents.countStall();
+        long pfn = getPageFromFreelist(gfp, order, allocFlags, ac);
         if (pfn != NO_PAGE) {
             compaction.compactionDeferReset(zoneOf(pfn), order, true);
             compactionEvents.countSuccess();
         } else {
             compactionEvents.countFail();
         }
-        return pfn;
+        return new DirectCompaction(pfn, rc);
+    }
+
+    private static CompactResult.Status max(CompactResult.Status a, CompactResult.Status b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** {@code zone->compact_defer_shift}, for tests. */
@@ -757,7 +833,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
             if ((f & RESERVED) != 0) {
                 runStart = closeRun(zone, runStart, pfn);
                 pfn++;
-            } else if ((f & (BUDDY | PCP)) == 0 && ft.refcount(pfn) > 0) {
+            } else if (FrameState.isAllocatedHead(f, ft.refcount(pfn))) {
                 runStart = closeRun(zone, runStart, pfn);
                 pfn += 1L << ft.order(pfn);
             } else {
@@ -787,13 +863,28 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
 
     /** {@code __free_pages_memory}: the largest aligned blocks of a run, lowest pfn first. */
     private void adoptRun(Zone zone, long start, long end) {
+        largestAlignedBlocks(start, end, (pfn, order) -> adoptFreeBlock(zone, pfn, order));
+    }
+
+    /** Receives a block: its first pfn and order. */
+    @FunctionalInterface
+    protected interface BlockConsumer {
+        void accept(long pfn, int order);
+    }
+
+    /**
+     * Cuts the run of frames {@code [start, end)} into the largest aligned blocks (order 10 at
+     * most), lowest pfn first, as {@code __free_pages_memory} frees memory at boot and as
+     * /proc/buddyinfo would count a free run.
+     */
+    protected static void largestAlignedBlocks(long start, long end, BlockConsumer blocks) {
         long pfn = start;
         while (pfn < end) {
-            int order = pfn == 0 ? MAX_PAGE_ORDER : Math.min(MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
+            int order = Math.min(MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
             while (pfn + (1L << order) > end) {
                 order--;
             }
-            adoptFreeBlock(zone, pfn, order);
+            blocks.accept(pfn, order);
             pfn += 1L << order;
         }
     }
@@ -868,7 +959,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
         }
     }
 
-    private static final long SECTION_PAGES = 1L << 15;
+    private static final long SECTION_PAGES = Machine.PAGES_PER_SECTION;
     private static final int RESERVED = 1 << PageFlags.PG_reserved;
     private static final int BUDDY = 1 << PageFlags.PG_buddy;
     private static final int PCP = 1 << PageFlags.PG_pcp;
@@ -928,7 +1019,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
                     int f = ft.flags(p);
                     if ((f & RESERVED) != 0) {
                         i++;
-                    } else if ((f & (BUDDY | PCP)) == 0 && ft.refcount(p) > 0) {
+                    } else if (FrameState.isAllocatedHead(f, ft.refcount(p))) {
                         i = (int) (checkAllocatedBlock(problems, zone, ft, p, end) - block);
                     } else if ((f & PCP) != 0) {
                         int order = ft.order(p);
