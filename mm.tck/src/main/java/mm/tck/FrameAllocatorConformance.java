@@ -156,9 +156,10 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
                                 + "second; a third free is refused",
                         frees::refcountNeedsEveryReference),
                 check("compaction-keeps-every-page",
-                        "a machine filled with movable pages, every other one freed, compacted zone by zone (compactZone(zone, "
-                                + "-1)): pages move, with owner, count and content token, and the owner is told; free pages stay "
-                                + "as many; check() clean; freed, the zones are back (skipped if the implementation does not compact)",
+                        "a machine filled with movable blocks (some of order 2, then order 0), every other order-0 page freed, "
+                                + "compacted zone by zone (compactZone(zone, -1)): blocks move with owner, count, order and every frame's "
+                                + "content token, the owner is told; free pages stay as many; check() clean; freed, the zones are back "
+                                + "(skipped if the first compactZone says the implementation does not compact)",
                         compaction::compactionKeepsEveryPage),
                 check("handover-same-implementation",
                         "quiesce() drains into the frame table; a second instance adopts its Handover, the first forwards to "

@@ -99,17 +99,25 @@ final class BitmapAllocator extends PageAllocatorCore {
         return true;
     }
 
-    /** Compaction takes one free frame at a time. */
+    /** Compaction takes the largest aligned free run at pfn (half a pageblock at most), never below the zone's min watermark. */
     @Override
     protected synchronized int isolateFreePage(Zone zone, long pfn) {
+        BitSet bs = free[zone.id()];
         int i = (int) (pfn - zone.startPfn());
-        if (!free[zone.id()].get(i)) {
-            return -1;
+        if (!bs.get(i)) {
+            return ISOLATE_NOT_FREE;
         }
-        free[zone.id()].clear(i);
-        zone.modState(ZoneStat.NR_FREE_PAGES, -1);
+        int order = Math.min(8, Long.numberOfTrailingZeros(pfn));
+        while (order > 0 && bs.nextClearBit(i) < i + (1 << order)) {
+            order--;
+        }
+        if (!isolateWatermarkOk(zone, order)) {
+            return ISOLATE_BELOW_MIN;
+        }
+        bs.clear(i, i + (1 << order));
+        zone.modState(ZoneStat.NR_FREE_PAGES, -(1L << order));
         stale[zone.id()] = true;
-        return 0;
+        return order;
     }
 
     @Override
