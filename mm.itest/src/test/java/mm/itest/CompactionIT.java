@@ -1,6 +1,7 @@
 package mm.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.Test;
@@ -59,15 +60,16 @@ public class CompactionIT extends ShellTestBase {
 
     @Test
     public void onePageFreedWhereCompactionMovedIt() throws Exception {
-        sh.run("b = (mm:alloc -c 1024 0 GFP_HIGHUSER_MOVABLE)");
+        // the first movable page is the lowest of the zone's free memory: where the migrate scanner starts
         sh.run("p = (mm:alloc 0 GFP_HIGHUSER_MOVABLE)");
+        sh.run("b = (mm:alloc -c 1024 0 GFP_HIGHUSER_MOVABLE)");
         sh.run("mm:free -s 2 $b");
         sh.run("mm:drain");
-        sh.run("mm:compact");
+        sh.run("mm:compact -z DMA32");
         String freed = sh.run("mm:free $p");
-        if (freed != null) {
-            assertTrue(freed, freed.matches("pfn 0x[0-9a-f]+ had been moved to 0x[0-9a-f]+ by compaction: freed there"));
-        }
+        assertNotNull("the page had moved: mm:free says where it freed it", freed);
+        assertTrue(freed, freed.matches("pfn 0x[0-9a-f]+ had been moved to 0x[0-9a-f]+ by compaction: freed there"));
+        assertTrue(sh.error("mm:free $p").contains("already freed"));
         sh.run("mm:free $b");
     }
 

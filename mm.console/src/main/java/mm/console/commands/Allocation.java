@@ -1,6 +1,7 @@
 package mm.console.commands;
 
 import java.lang.ref.WeakReference;
+import java.util.Locale;
 import mm.api.machine.Machine;
 
 /**
@@ -12,8 +13,10 @@ import mm.api.machine.Machine;
  * @param zone the zone's name
  * @param migratetype the pageblock's migratetype name
  * @param bootedOn the machine it was allocated on (weakly: a variable must not keep a rebooted machine's memory)
+ * @param block the console's record of the block, which follows it when compaction moves it
  */
-public record Allocation(long pfn, int order, int nid, String zone, String migratetype, WeakReference<Machine> bootedOn) {
+public record Allocation(long pfn, int order, int nid, String zone, String migratetype, WeakReference<Machine> bootedOn,
+        ConsolePages.Block block) {
 
     /** True if it was allocated on {@code machine}, false if on a machine {@code mm:boot} has replaced since. */
     public boolean on(Machine machine) {
@@ -23,6 +26,6 @@ public record Allocation(long pfn, int order, int nid, String zone, String migra
     /** As the kernel's tracepoints print an allocation: {@code pfn=0x100000 order=0 node=0 zone=Normal migratetype=Unmovable}. */
     @Override
     public String toString() {
-        return String.format("pfn=0x%x order=%d node=%d zone=%s migratetype=%s", pfn, order, nid, zone, migratetype);
+        return String.format(Locale.ROOT, "pfn=0x%x order=%d node=%d zone=%s migratetype=%s", pfn, order, nid, zone, migratetype);
     }
 }

@@ -3,6 +3,7 @@ package mm.console.commands;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 
 /**
@@ -14,7 +15,11 @@ public final class Allocations {
     private final List<Allocation> blocks;
     private final BitSet freed = new BitSet();
 
+    /** @param blocks one or more */
     Allocations(List<Allocation> blocks) {
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException("no blocks");
+        }
         this.blocks = List.copyOf(blocks);
     }
 
@@ -43,12 +48,9 @@ public final class Allocations {
         freed.set(i);
     }
 
-    /** One line: {@code 4096 blocks of order 0 (4096 held), pfn 0x1000 to 0x2fff, Normal: Movable 4096}. */
+    /** One line: {@code 4096 blocks of order 0 (4096 held), pfn 0x100000 to 0x13beff, node 0 Normal Movable 4096}. */
     @Override
     public synchronized String toString() {
-        if (blocks.isEmpty()) {
-            return "0 blocks";
-        }
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         TreeMap<String, Integer> where = new TreeMap<>();
@@ -57,7 +59,8 @@ public final class Allocations {
             hi = Math.max(hi, a.pfn() + (1L << a.order()) - 1);
             where.merge("node " + a.nid() + " " + a.zone() + " " + a.migratetype(), 1, Integer::sum);
         }
-        StringBuilder sb = new StringBuilder(String.format("%d blocks of order %d (%d held), pfn 0x%x to 0x%x", blocks.size(),
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d block%s of order %d (%d held), pfn 0x%x to 0x%x", blocks.size(),
+                blocks.size() == 1 ? "" : "s",
                 blocks.get(0).order(), held(), lo, hi));
         where.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
         return sb.toString();

@@ -44,32 +44,32 @@ public class CompactCommand extends AllocatorCommands {
         int countOrder = ord < 0 ? Machine.PAGEBLOCK_ORDER : ord;
         List<CompactFormatter.Row> rows = new ArrayList<>();
         for (Zone z : zones) {
-            long before = freeBlocksFrom(z, countOrder);
-            CompactResult r = callActive("compactZone", ActiveCall.SCAN_MS, fa -> fa.compactZone(z, ord));
-            rows.add(new CompactFormatter.Row(r, before, freeBlocksFrom(z, countOrder)));
+            // the counts before and after from the same implementation as the run, within its time limit
+            rows.add(callActive("compactZone", ActiveCall.SCAN_MS, fa -> {
+                long before = freeBlocksFrom(fa, z, countOrder);
+                CompactResult r = fa.compactZone(z, ord);
+                return new CompactFormatter.Row(r, before, freeBlocksFrom(fa, z, countOrder));
+            }));
         }
-        return CompactFormatter.format(rows, countOrder);
+        return Args.view(CompactFormatter.format(rows, countOrder));
     }
 
-    /** The zones asked for: populated ones only, and a named empty zone is an error. */
+    /**
+     * The populated zones asked for. A zone named (-z) that is empty on every node asked for is an
+     * error; on a machine of several nodes, the nodes where it is empty are left out.
+     */
     private static List<Zone> zones(Machine m, int node, String zoneName) {
-        ZoneType type = null;
-        if (!zoneName.isEmpty()) {
-            type = parseZone(zoneName);
-        }
+        ZoneType type = zoneName.isEmpty() ? null : parseZone(zoneName);
         List<Zone> out = new ArrayList<>();
         for (Zone z : m.zones()) {
-            if ((node >= 0 && z.nid() != node) || (type != null && z.type() != type)) {
-                continue;
+            if ((node < 0 || z.nid() == node) && (type == null || z.type() == type) && z.presentPages() > 0) {
+                out.add(z);
             }
-            if (z.presentPages() == 0) {
-                if (type != null) {
-                    throw new CommandError(String.format("Node %d, zone %s is empty (no present pages): nothing to compact; "
-                            + "populated zones: %s", z.nid(), z.name(), populated(m, z.nid())));
-                }
-                continue;
-            }
-            out.add(z);
+        }
+        if (out.isEmpty() && type != null) {
+            int nid = node < 0 ? 0 : node;
+            throw new CommandError(String.format("%s, zone %s is empty (no present pages): nothing to compact; populated zones: %s",
+                    node < 0 && m.nodes().size() > 1 ? "every node" : "Node " + nid, type.kernelName(), populated(m, node)));
         }
         return out;
     }
@@ -84,15 +84,15 @@ public class CompactCommand extends AllocatorCommands {
                 + Arrays.stream(ZoneType.values()).map(ZoneType::kernelName).collect(Collectors.joining(", ")));
     }
 
-    private static String populated(Machine m, int nid) {
-        String s = m.zones().stream().filter(z -> z.nid() == nid && z.presentPages() > 0).map(Zone::name)
+    private static String populated(Machine m, int node) {
+        String s = m.zones().stream().filter(z -> (node < 0 || z.nid() == node) && z.presentPages() > 0)
+                .map(z -> m.nodes().size() > 1 ? z.nid() + ":" + z.name() : z.name()).distinct()
                 .collect(Collectors.joining(" "));
         return s.isEmpty() ? "none" : s;
     }
 
     /** Free blocks of at least {@code order}, counted in blocks of that order. */
-    private long freeBlocksFrom(Zone z, int order) {
-        FrameAllocator fa = frames;
+    private static long freeBlocksFrom(FrameAllocator fa, Zone z, int order) {
         long n = 0;
         for (int o = order; o <= FrameAllocator.MAX_PAGE_ORDER; o++) {
             n += fa.nrFree(z, o) << (o - order);

@@ -1,9 +1,9 @@
 package mm.console.commands;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import mm.api.machine.Machine;
 import mm.api.machine.MovableOps;
 import mm.api.machine.Owners;
@@ -13,16 +13,40 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The blocks {@code mm:alloc} handed out, as the console's own "rmap": where each is now. Blocks
- * allocated with __GFP_MOVABLE may be moved by compaction ({@link MovableOps}); a block is then
- * known at its new pfn, and {@code mm:free} of the old one (or of the {@code $p} that names it)
- * frees it where it is. A component of its own, immediate: the record lives as long as the console
- * and its machine, not only while Gogo holds a command's service.
+ * The blocks {@code mm:alloc} handed out, as the console's own "rmap": each block, wherever it is
+ * now. Blocks allocated with __GFP_MOVABLE may be moved by compaction ({@link MovableOps}); a
+ * block keeps its identity (the {@code $p} that names it) and is freed where it is, and a pfn it
+ * was moved away from still names it until another block is allocated there. A component of its
+ * own, immediate: the record lives as long as the console and its machine, not only while Gogo
+ * holds a command's service.
  */
 @Component(service = ConsolePages.class, immediate = true)
 public final class ConsolePages implements MovableOps {
 
+    /** How long a free waits for a block compaction has isolated to settle. */
+    static final long SETTLE_MS = 2_000;
+
+    /** A block the console holds: where it is now, and where it was. */
+    public static final class Block {
+        private long pfn;
+        private final int order;
+        private final boolean movable;
+        private boolean isolated;
+        private boolean freed;
+        private final List<Long> formerly = new ArrayList<>();
+
+        private Block(long pfn, int order, boolean movable) {
+            this.pfn = pfn;
+            this.order = order;
+            this.movable = movable;
+        }
+    }
+
     private final AutoCloseable registration;
+    /** Blocks by where they are now. */
+    private final Map<Long, Block> byPfn = new HashMap<>();
+    /** Blocks by a pfn compaction moved them away from. */
+    private final Map<Long, Block> formerly = new HashMap<>();
 
     /** Registers with the machine as the owner of the console's pages ({@link Owners#CONSOLE}). */
     @Activate
@@ -30,92 +54,95 @@ public final class ConsolePages implements MovableOps {
         registration = machine.registerMovableOps(Owners.CONSOLE, this);
     }
 
-    /** Unregisters and forgets every block (the machine is going away, or the console). */
+    /** Unregisters (the machine is going away, or the console). */
     @Deactivate
     void deactivate() throws Exception {
         registration.close();
-        clear();
     }
 
-    /** A block held: its order, whether it may move, and whether compaction has isolated it. */
-    private record Held(int order, boolean movable) {
+    /** Records a block {@code mm:alloc} got; a pfn another block was moved away from now names this one. */
+    synchronized Block allocated(long pfn, int order, boolean movable) {
+        Block b = new Block(pfn, order, movable);
+        byPfn.put(pfn, b);
+        Block before = formerly.remove(pfn);
+        if (before != null) {
+            before.formerly.remove(pfn);
+        }
+        return b;
     }
 
-    private final Map<Long, Held> held = new HashMap<>();
-    /** Old pfn to new pfn, for blocks compaction moved. */
-    private final Map<Long, Long> movedTo = new HashMap<>();
-    /** Blocks compaction has isolated and not yet migrated or put back. */
-    private final Set<Long> isolated = new HashSet<>();
-
-    /** Records a block {@code mm:alloc} got. */
-    synchronized void allocated(long pfn, int order, boolean movable) {
-        held.put(pfn, new Held(order, movable));
-        movedTo.remove(pfn);
+    /** The block a pfn names: the one there now, else the one compaction moved away from it; null if none. */
+    synchronized Block blockAt(long pfn) {
+        Block b = byPfn.get(pfn);
+        return b != null ? b : formerly.get(pfn);
     }
 
     /**
-     * Where the block the user calls {@code pfn} is now: {@code pfn} itself unless compaction moved
-     * it (perhaps more than once).
+     * Where a block is now, once it has settled (compaction may have it isolated: the free waits,
+     * {@link #SETTLE_MS} at most).
+     *
+     * @throws CommandError if it was freed already, or is still being migrated
      */
-    synchronized long whereIs(long pfn) {
-        while (true) {
-            long p = pfn;
-            for (int hops = 0; !held.containsKey(p) && movedTo.containsKey(p) && hops < 64; hops++) {
-                p = movedTo.get(p);
-            }
-            // a block being migrated is freed once it has settled, at its new place
-            if (!isolated.contains(p)) {
-                return p;
+    synchronized long settle(Block b, long named) {
+        long deadline = System.nanoTime() + SETTLE_MS * 1_000_000;
+        while (b.isolated) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new CommandError(String.format("pfn 0x%x is being migrated by compaction: nothing freed, try again", named));
             }
             try {
-                wait();
+                wait(left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return p;
+                throw new CommandError("interrupted while pfn 0x" + Long.toHexString(named) + " was being migrated: nothing freed");
             }
         }
-    }
-
-    /** Forgets a block that was freed; {@code user} is the pfn the user named. */
-    synchronized void freed(long user, long pfn) {
-        held.remove(pfn);
-        long p = user;
-        while (p != pfn && movedTo.containsKey(p)) {
-            p = movedTo.remove(p);
+        if (b.freed) {
+            throw new CommandError(String.format("pfn 0x%x was freed already%s: nothing changed", named,
+                    b.pfn == named ? "" : String.format(" (at 0x%x, where compaction had moved it)", b.pfn)));
         }
+        return b.pfn;
     }
 
-    /** Forgets everything (a new machine). */
-    synchronized void clear() {
-        held.clear();
-        movedTo.clear();
-        isolated.clear();
+    /** Forgets a block that was freed. */
+    synchronized void freed(Block b) {
+        b.freed = true;
+        byPfn.remove(b.pfn, b);
+        for (long old : b.formerly) {
+            formerly.remove(old, b);
+        }
+        b.formerly.clear();
     }
 
     @Override
     public synchronized boolean isolatePage(long pfn, int order) {
-        Held h = held.get(pfn);
-        if (h != null && h.movable && h.order == order) {
-            isolated.add(pfn);
-            return true;
+        Block b = byPfn.get(pfn);
+        if (b == null || !b.movable || b.order != order || b.freed) {
+            return false;
         }
-        return false;
+        b.isolated = true;
+        return true;
     }
 
     @Override
     public synchronized void migratePage(long src, long dst, int order) {
-        Held h = held.remove(src);
-        if (h != null) {
-            held.put(dst, h);
-            movedTo.put(src, dst);
+        Block b = byPfn.remove(src);
+        if (b != null) {
+            b.pfn = dst;
+            b.isolated = false;
+            b.formerly.add(src);
+            byPfn.put(dst, b);
+            formerly.put(src, b);
         }
-        isolated.remove(src);
         notifyAll();
     }
 
     @Override
     public synchronized void putbackPage(long pfn, int order) {
-        isolated.remove(pfn);
+        Block b = byPfn.get(pfn);
+        if (b != null) {
+            b.isolated = false;
+        }
         notifyAll();
     }
 }

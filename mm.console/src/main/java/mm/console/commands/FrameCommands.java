@@ -35,11 +35,11 @@ public class FrameCommands extends AllocatorCommands {
             @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
             @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
             @Descriptor("allocate COUNT blocks (1 to 1000000) and keep them together, e.g. b = (mm:alloc -c 4096 0 GFP_HIGHUSER_MOVABLE)")
-            @Parameter(names = {"-c", "--count"}, absentValue = "1") String count,
+            @Parameter(names = {"-c", "--count"}, absentValue = "") String count,
             @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order,
             @Descriptor("GFP flags by their kernel names, e.g. GFP_KERNEL, GFP_DMA32, GFP_ATOMIC+__GFP_ZERO "
                     + "(join with + or quote the kernel's |: 'GFP_ATOMIC|__GFP_ZERO')") String gfp) {
-        return allocate(node, Args.count("count", count, 1, MAX_COUNT), Args.order(order), Args.gfp(gfp));
+        return allocate(node, count, Args.order(order), Args.gfp(gfp));
     }
 
     @Descriptor("allocate 2^ORDER contiguous pages with GFP_KERNEL (alloc_pages) and print where they came from")
@@ -47,18 +47,22 @@ public class FrameCommands extends AllocatorCommands {
             @Descriptor("preferred node (alloc_pages_node); default: the node of the current CPU")
             @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
             @Descriptor("allocate COUNT blocks (1 to 1000000) and keep them together")
-            @Parameter(names = {"-c", "--count"}, absentValue = "1") String count,
+            @Parameter(names = {"-c", "--count"}, absentValue = "") String count,
             @Descriptor("order: 0 to 10 (1 to 1024 pages)") String order) {
-        return allocate(node, Args.count("count", count, 1, MAX_COUNT), Args.order(order), Gfp.GFP_KERNEL);
+        return allocate(node, count, Args.order(order), Gfp.GFP_KERNEL);
     }
 
     private static final int MAX_COUNT = 1_000_000;
 
-    /** One block as an {@link Allocation}, several as {@link Allocations}; a failure gives back what the command took. */
-    private Object allocate(int node, int count, int order, int gfp) {
-        if (count == 1) {
+    /**
+     * One block as an {@link Allocation}; with {@code -c COUNT}, {@link Allocations} (even of one).
+     * A failure gives back what the command took.
+     */
+    private Object allocate(int node, String countOption, int order, int gfp) {
+        if (countOption.isEmpty()) {
             return allocate(node, order, gfp);
         }
+        int count = Args.count("count", countOption, 1, MAX_COUNT);
         List<Allocation> got = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
@@ -66,7 +70,7 @@ public class FrameCommands extends AllocatorCommands {
             }
         } catch (CommandError e) {
             for (Allocation a : got) {
-                release(a.pfn(), a.order());
+                release(a.block(), a.pfn(), a.order());
             }
             throw new CommandError(e.getMessage() + "; after " + got.size() + " of " + count
                     + " blocks, which were freed again");
@@ -88,16 +92,17 @@ public class FrameCommands extends AllocatorCommands {
                     order, gfp, Gfp.format(gfp)));
         }
         m.frames().setOwner(pfn, Owners.CONSOLE);
-        pages.allocated(pfn, order, Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE);
+        ConsolePages.Block block = pages.allocated(pfn, order, Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE);
         Zone zone = m.zoneOfPfn(pfn);
         return new Allocation(pfn, order, zone.nid(), zone.name(),
-                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName(), new WeakReference<>(m));
+                MigrateType.of(m.frames().pageblockMigratetype(pfn)).kernelName(), new WeakReference<>(m), block);
     }
 
     @Descriptor("free a block mm:alloc returned, kept in a variable (__free_pages); "
             + "a movable block that compaction moved is freed where it is now")
     public String free(@Descriptor("what mm:alloc returned, e.g. $p after p = (mm:alloc 3)") Allocation allocation) {
-        return release(current(allocation).pfn(), allocation.order());
+        Allocation a = current(allocation);
+        return release(a.block(), a.pfn(), a.order());
     }
 
     @Descriptor("free the block of 2^ORDER pages starting at PFN (__free_pages); PFN may be what mm:alloc returned; "
@@ -105,7 +110,12 @@ public class FrameCommands extends AllocatorCommands {
     public String free(
             @Descriptor("first page frame number, hex (0x100000) or decimal, or $p after p = (mm:alloc 3)") Object pfn,
             @Descriptor("the order it was allocated with, 0 to 10") String order) {
-        return release(pfn instanceof Allocation a ? current(a).pfn() : Args.pfn(String.valueOf(pfn)), Args.order(order));
+        if (pfn instanceof Allocation a) {
+            current(a);
+            return release(a.block(), a.pfn(), Args.order(order));
+        }
+        long named = Args.pfn(String.valueOf(pfn));
+        return release(pages.blockAt(named), named, Args.order(order));
     }
 
     @Descriptor("free the blocks mm:alloc -c returned, all of them or every STRIDE-th (to fragment memory on purpose)")
@@ -114,12 +124,9 @@ public class FrameCommands extends AllocatorCommands {
             @Parameter(names = {"-s", "--stride"}, absentValue = "1") String stride,
             @Descriptor("what mm:alloc -c returned, e.g. $b after b = (mm:alloc -c 4096 0 GFP_HIGHUSER_MOVABLE)") Allocations blocks) {
         int step = Args.count("stride", stride, 1, MAX_COUNT);
-        if (!blocks.blocks().isEmpty()) {
-            current(blocks.blocks().get(0));
-        }
+        current(blocks.blocks().get(0));
         List<Integer> picked = blocks.pick(step);
-        int moved = blocks.blocks().isEmpty() || blocks.blocks().get(0).order() != 0 ? releaseEach(blocks, picked)
-                : releaseBatched(blocks, picked);
+        int moved = blocks.blocks().get(0).order() != 0 ? releaseEach(blocks, picked) : releaseBatched(blocks, picked);
         return String.format("freed %d of %d blocks (%d still held)%s", picked.size(), blocks.blocks().size(), blocks.held(),
                 moved == 0 ? "" : "; " + moved + " of them had been moved by compaction and were freed where they were");
     }
@@ -129,7 +136,7 @@ public class FrameCommands extends AllocatorCommands {
         int moved = 0;
         for (int i : picked) {
             Allocation a = blocks.blocks().get(i);
-            if (release(a.pfn(), a.order()) != null) {
+            if (release(a.block(), a.pfn(), a.order()) != null) {
                 moved++;
             }
             blocks.markFreed(i);
@@ -146,8 +153,9 @@ public class FrameCommands extends AllocatorCommands {
         long[] where = new long[picked.size()];
         int moved = 0;
         for (int k = 0; k < user.length; k++) {
-            user[k] = blocks.blocks().get(picked.get(k)).pfn();
-            where[k] = pages.whereIs(user[k]);
+            Allocation a = blocks.blocks().get(picked.get(k));
+            user[k] = a.pfn();
+            where[k] = pages.settle(a.block(), a.pfn());
             moved += where[k] != user[k] ? 1 : 0;
         }
         callActive("freePagesBatched", ActiveCall.SCAN_MS, fa -> {
@@ -155,7 +163,7 @@ public class FrameCommands extends AllocatorCommands {
             return null;
         });
         for (int k = 0; k < user.length; k++) {
-            pages.freed(user[k], where[k]);
+            pages.freed(blocks.blocks().get(picked.get(k)).block());
             blocks.markFreed(picked.get(k));
         }
         return moved;
@@ -178,14 +186,20 @@ public class FrameCommands extends AllocatorCommands {
         });
     }
 
-    /** Frees the block where it is now; says so when compaction had moved it, else prints nothing. */
-    private String release(long userPfn, int order) {
-        long pfn = pages.whereIs(userPfn);
+    /**
+     * Frees a block where it is now; says so when compaction had moved it, else prints nothing. A
+     * pfn the console did not hand out ({@code block} null) goes to the allocator as it is, which
+     * judges it.
+     */
+    private String release(ConsolePages.Block block, long named, int order) {
+        long pfn = block == null ? named : pages.settle(block, named);
         callActive("freePages", ActiveCall.CALL_MS, fa -> {
             fa.freePages(pfn, order);
             return null;
         });
-        pages.freed(userPfn, pfn);
-        return pfn == userPfn ? null : String.format("pfn 0x%x had been moved to 0x%x by compaction: freed there", userPfn, pfn);
+        if (block != null) {
+            pages.freed(block);
+        }
+        return pfn == named ? null : String.format("pfn 0x%x had been moved to 0x%x by compaction: freed there", named, pfn);
     }
 }
