@@ -28,6 +28,16 @@ public class CommandAliases {
             "cache-shrink", "kmem_cache_shrink",
             "cache-destroy", "kmem_cache_destroy");
 
+    /**
+     * The command an alias stands for: {@code mm:kmem_cache_create} for {@code mm:cache-create}
+     * (or {@code cache-create}); null for anything that is not an alias.
+     */
+    public static String target(String command) {
+        String name = command.startsWith("mm:") ? command.substring(3) : command;
+        String target = ALIASES.get(name);
+        return target == null ? null : "mm:" + target;
+    }
+
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import mm.console.commands.BootCommand;
+import mm.console.commands.CommandAliases;
 import mm.console.commands.CommandError;
 import mm.console.commands.FrameCommands;
 import mm.console.commands.ImplCommands;
@@ -109,6 +110,11 @@ public class ScriptRunner {
         }
         if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("Cannot coerce")) {
             String command = statement.strip().split("\\s+")[0];
+            String target = CommandAliases.target(command);
+            if (target != null) {
+                // help knows an alias only by the command it stands for
+                return "wrong arguments: " + command + " is " + target + ": 'help " + target + "' shows what it takes";
+            }
             return "wrong arguments: 'help " + command + "' shows what " + command + " takes";
         }
         if ((e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null) {
