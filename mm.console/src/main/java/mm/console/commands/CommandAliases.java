@@ -15,9 +15,10 @@ import org.osgi.service.component.annotations.Deactivate;
  * Short names with hyphens for commands named after kernel functions: {@code mm:cache-create} is
  * {@code mm:kmem_cache_create}. Gogo calls a command by its method's name, which cannot hold a
  * hyphen, but it calls a registered {@link Function} by any name: each alias is one, passing its
- * arguments, as they are (numbers, addresses, objects), to the command it stands for.
+ * arguments, as they are (numbers, addresses, objects), to the command it stands for. The component
+ * is a service only so that ScriptRunner, the sign that the console is up, can wait for the aliases.
  */
-@Component(service = {}, immediate = true)
+@Component(service = CommandAliases.class, immediate = true)
 public class CommandAliases {
 
     /** Alias to command, both in scope {@code mm}. */

@@ -6,6 +6,7 @@ import java.util.List;
 import mm.console.commands.BootCommand;
 import mm.console.commands.CommandAliases;
 import mm.console.commands.CommandError;
+import mm.console.commands.CompactCommand;
 import mm.console.commands.FrameCommands;
 import mm.console.commands.ImplCommands;
 import mm.console.commands.MachineCommands;
@@ -28,7 +29,8 @@ import org.osgi.service.component.annotations.Reference;
  * what went wrong.
  *
  * <p>Its registration also tells the launcher that the console is up: it needs the command
- * processor and every command component.
+ * processor, every command component (one {@code @Reference} field each; ScriptRunnerTest
+ * checks that none is missing) and the aliases.
  */
 @Component(service = ScriptRunner.class)
 public class ScriptRunner {
@@ -55,6 +57,10 @@ public class ScriptRunner {
     TraceCommand traceCommand;
     @Reference
     BootCommand bootCommand;
+    @Reference
+    CompactCommand compactCommand;
+    @Reference
+    CommandAliases commandAliases;
 
     /**
      * Runs a program.
