@@ -1,5 +1,6 @@
 package mm.console.script;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
@@ -106,6 +107,8 @@ public class ScriptRunner {
         }
     }
 
+    private static final String NO_MATCHES = "no matches found: ";
+
     /** One line for what went wrong; the exception's class only for what looks like a bug. */
     static String describe(Exception e, String statement) {
         if (e instanceof CommandError) {
@@ -122,6 +125,12 @@ public class ScriptRunner {
                 return "wrong arguments: " + command + " is " + target + ": 'help " + target + "' shows what it takes";
             }
             return "wrong arguments: 'help " + command + "' shows what " + command + " takes";
+        }
+        if (e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith(NO_MATCHES)) {
+            // Gogo expands an unquoted * or ? as a file name pattern, and fails when no file matches
+            String pattern = e.getMessage().substring(NO_MATCHES.length());
+            return "no file matches " + pattern + ": Gogo takes an unquoted * or ? as a file name pattern; quote it: '"
+                    + pattern + "'";
         }
         if ((e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null) {
             return e.getMessage();

@@ -35,6 +35,12 @@ class ScriptRunnerTest {
                 ScriptRunner.describe(NOT_COERCED, "cache-free"));
     }
 
+    @Test
+    void anUnquotedPatternMatchingNoFileSaysToQuoteIt() {
+        assertEquals("no file matches mm_page_*: Gogo takes an unquoted * or ? as a file name pattern; quote it: 'mm_page_*'",
+                ScriptRunner.describe(new IOException("no matches found: mm_page_*"), "mm:trace on mm_page_*"));
+    }
+
     /** A component class whose properties put it in scope mm: the class name, from its source. */
     private static final Pattern COMMAND_COMPONENT = Pattern.compile(
             "@Component\\([^;]*?\"osgi\\.command\\.scope=mm\"[^;]*?\\)\\s*public\\s+class\\s+(\\w+)", Pattern.DOTALL);
