@@ -1,6 +1,7 @@
 package mm.console.commands;
 
 import java.lang.ref.WeakReference;
+import java.util.Locale;
 import mm.api.machine.Machine;
 
 /**
@@ -23,6 +24,6 @@ public record Allocation(long pfn, int order, int nid, String zone, String migra
     /** As the kernel's tracepoints print an allocation: {@code pfn=0x100000 order=0 node=0 zone=Normal migratetype=Unmovable}. */
     @Override
     public String toString() {
-        return String.format("pfn=0x%x order=%d node=%d zone=%s migratetype=%s", pfn, order, nid, zone, migratetype);
+        return String.format(Locale.ROOT, "pfn=0x%x order=%d node=%d zone=%s migratetype=%s", pfn, order, nid, zone, migratetype);
     }
 }

@@ -2,6 +2,7 @@ package mm.console.swap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import mm.api.subsystem.Switchboard;
 
 /**
@@ -33,7 +34,7 @@ public final class ImplsFormatter {
                 }
                 any = true;
                 boolean active = c.state() == Switchboard.State.ACTIVE;
-                rows.add(new String[] {active ? "*" : " ", contract, c.impl(), c.state().name().toLowerCase(), c.bundle(),
+                rows.add(new String[] {active ? "*" : " ", contract, c.impl(), c.state().name().toLowerCase(Locale.ROOT), c.bundle(),
                     c.version(), c.reference() ? "reference" : ""});
                 if (c.problem() != null) {
                     notes.add(contract + " " + c.impl() + ": " + c.problem());
