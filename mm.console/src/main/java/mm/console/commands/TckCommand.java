@@ -36,7 +36,7 @@ public class TckCommand extends FactoryCommands {
             @Descriptor("the implementation's name, as mm:impls lists it") String impl) {
         ConformanceSuite suite = suite(contract, impl);
         ConformanceReport report = suite.run(r -> System.out.println(r.format()));
-        String score = report.format().substring(report.format().lastIndexOf('\n') + 1);
+        String score = report.scoreLine();
         if (report.failedCount() > 0) {
             System.out.println(score);
             throw new CommandError(contract + " '" + impl + "' failed " + report.failedCount() + " of " + report.total()
