@@ -49,7 +49,7 @@ public class TckCommand extends FactoryCommands {
     ConformanceSuite suite(String contract, String impl) {
         if (!SUITES.contains(contract)) {
             throw new CommandError(Switchboard.CONTRACTS.contains(contract)
-                    ? "there is no conformance suite for " + contract + " yet: accepted is " + String.join(", ", SUITES)
+                    ? "there is no conformance suite for " + contract + " yet: accepted are " + String.join(", ", SUITES)
                     : "unknown contract '" + contract + "': the contracts with a suite are " + String.join(", ", SUITES));
         }
         if (contract.equals(FrameAllocator.CONTRACT)) {
