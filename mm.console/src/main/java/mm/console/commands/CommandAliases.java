@@ -1,6 +1,7 @@
 package mm.console.commands;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import org.apache.felix.service.command.CommandSession;
@@ -44,7 +45,7 @@ public class CommandAliases {
     @Activate
     void activate(BundleContext context) {
         ALIASES.forEach((alias, target) -> registrations.add(context.registerService(Function.class, new Alias(target),
-                new java.util.Hashtable<>(Map.of("osgi.command.scope", "mm", "osgi.command.function", alias)))));
+                new Hashtable<>(Map.of("osgi.command.scope", "mm", "osgi.command.function", alias)))));
     }
 
     @Deactivate
