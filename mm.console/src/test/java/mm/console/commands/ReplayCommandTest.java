@@ -66,7 +66,6 @@ class ReplayCommandTest {
         assertFalse(a.contains("events/s"), a);
         String t = command().replay(true, p.toString());
         assertTrue(t.contains("\nevents/s            "), t);
-        System.out.println(t);
     }
 
     /** The same report from the xz-compressed capture; garbled lines are counted by number and the replay carries on. */
@@ -102,7 +101,6 @@ class ReplayCommandTest {
         assertTrue(lines[3].endsWith("  -             136/136"), out);
         String timed = command().replaycmp(true, capture().toString(), "bitmap", "buddy");
         assertTrue(timed.split("\n")[2].endsWith("EVENTS/S"), timed);
-        System.out.println(timed);
     }
 
     private static String traceLine(int cpu, String event, String args) {
