@@ -186,21 +186,38 @@ public class ConsoleIT {
         }
     }
 
-    @Test
-    public void scriptsStopAtTheFirstFailingCommandAndNameIt() throws Exception {
+    /** Runs a script through ScriptRunner: its exit code, then what it printed to stdout and stderr. */
+    private List<Object> script(String script) throws Exception {
         ServiceReference<?> ref = context.getServiceReference("mm.console.script.ScriptRunner");
         Object runner = context.getService(ref);
         Method run = runner.getClass().getMethod("run", String.class, String.class, boolean.class, List.class,
                 PrintStream.class, PrintStream.class);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String script = "# a comment\nmm:check\n\nmm:free 0x5 0\nmm:meminfo\n";
         int code = (Integer) run.invoke(runner, script, "bad.gogo", true, List.of(), new PrintStream(out, true),
                 new PrintStream(err, true));
-        assertEquals(1, code);
-        assertEquals("ok\n", out.toString(StandardCharsets.UTF_8));
-        String error = err.toString(StandardCharsets.UTF_8);
+        return List.of(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void scriptsStopAtTheFirstFailingCommandAndNameIt() throws Exception {
+        List<Object> r = script("# a comment\nmm:check\n\nmm:free 0x5 0\nmm:meminfo\n");
+        assertEquals(1, r.get(0));
+        assertEquals("ok\n", r.get(1));
+        String error = (String) r.get(2);
         assertTrue(error, error.startsWith("mm: bad.gogo:4: mm:free 0x5 0: pfn 0x5 is reserved"));
         assertEquals("one line", 1, error.split("\n").length);
+    }
+
+    @Test
+    public void wrongArgumentsToAnAliasNameTheCommandItStandsFor() throws Exception {
+        assertEquals(List.of(1, "", "mm: bad.gogo:1: mm:cache-create: wrong arguments: mm:cache-create is mm:kmem_cache_create: "
+                + "'help mm:kmem_cache_create' shows what it takes\n"), script("mm:cache-create\n"));
+    }
+
+    @Test
+    public void anUnquotedPatternMatchingNoFileSaysToQuoteIt() throws Exception {
+        assertEquals(List.of(1, "", "mm: bad.gogo:1: mm:trace on mm_page_*: no file matches mm_page_*: Gogo takes an unquoted * "
+                + "or ? as a file name pattern; quote it: 'mm_page_*'\n"), script("mm:trace on mm_page_*\n"));
     }
 }

@@ -62,10 +62,17 @@ public record ConformanceReport(String contract, String implementation, List<Che
         for (CheckResult r : results) {
             sb.append(r.format()).append('\n');
         }
+        return sb.append(scoreLine()).toString();
+    }
+
+    /**
+     * The last line of {@link #format()}: {@code score: N/M (P%)}, the percentage rounded down (so
+     * that 100% means every check passed).
+     */
+    public String scoreLine() {
         int total = total();
         int passed = passedCount();
         long percent = total == 0 ? 100 : passed * 100L / total;
-        sb.append("score: ").append(passed).append('/').append(total).append(" (").append(percent).append("%)");
-        return sb.toString();
+        return "score: " + passed + "/" + total + " (" + percent + "%)";
     }
 }

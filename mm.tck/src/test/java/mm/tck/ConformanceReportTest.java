@@ -26,6 +26,7 @@ class ConformanceReportTest {
                 SKIP handover-across-implementations: no reference implementation was supplied
                 PASS gfp-zero-clears-content
                 score: 2/3 (66%)""", r.format());
+        assertEquals("score: 2/3 (66%)", r.scoreLine());
         assertFalse(r.passed());
         assertEquals(2, r.passedCount());
         assertEquals(1, r.failedCount());
@@ -58,6 +59,7 @@ class ConformanceReportTest {
     void anEmptyReportScoresFull() {
         ConformanceReport r = new ConformanceReport("FrameAllocator", "x", List.of());
         assertEquals("score: 0/0 (100%)", r.format());
+        assertEquals("score: 0/0 (100%)", r.scoreLine());
         assertTrue(r.passed());
     }
 

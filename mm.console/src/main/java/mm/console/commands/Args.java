@@ -31,7 +31,7 @@ final class Args {
 
     /** A page frame number, hexadecimal with 0x (as the kernel prints them) or decimal. */
     static long pfn(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("pfn=")) {
             t = t.substring(4);
         }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.api.subsystem.Subsystem;
@@ -91,7 +92,7 @@ public class BootCommand {
                     + restore(config, previous, oldMachine));
         }
         await(deadline, () -> activeBefore.entrySet().stream().allMatch(e -> e.getValue().equals(activeImpl(e.getKey())))
-                && registered(SCRIPT_RUNNER, null));
+                && registered(SCRIPT_RUNNER));
         StringBuilder out = new StringBuilder();
         ServiceReference<Machine> ref = ctx.getServiceReference(Machine.class);
         Machine machine = ref == null ? null : ctx.getService(ref);
@@ -151,16 +152,12 @@ public class BootCommand {
         }
     }
 
-    private boolean registered(String clazz, String filter) {
-        try {
-            return ctx.getServiceReferences(clazz, filter) != null;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+    private boolean registered(String clazz) {
+        return ctx.getServiceReference(clazz) != null;
     }
 
     /** Polls until the condition holds or the deadline passes; true if it holds. */
-    private static boolean await(long deadline, java.util.function.BooleanSupplier condition) {
+    private static boolean await(long deadline, BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 return false;

@@ -1,6 +1,7 @@
 package mm.console.commands;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import org.apache.felix.service.command.CommandSession;
@@ -15,9 +16,10 @@ import org.osgi.service.component.annotations.Deactivate;
  * Short names with hyphens for commands named after kernel functions: {@code mm:cache-create} is
  * {@code mm:kmem_cache_create}. Gogo calls a command by its method's name, which cannot hold a
  * hyphen, but it calls a registered {@link Function} by any name: each alias is one, passing its
- * arguments, as they are (numbers, addresses, objects), to the command it stands for.
+ * arguments, as they are (numbers, addresses, objects), to the command it stands for. The component
+ * is a service only so that ScriptRunner, the sign that the console is up, can wait for the aliases.
  */
-@Component(service = {}, immediate = true)
+@Component(service = CommandAliases.class, immediate = true)
 public class CommandAliases {
 
     /** Alias to command, both in scope {@code mm}. */
@@ -28,12 +30,22 @@ public class CommandAliases {
             "cache-shrink", "kmem_cache_shrink",
             "cache-destroy", "kmem_cache_destroy");
 
+    /**
+     * The command an alias stands for: {@code mm:kmem_cache_create} for {@code mm:cache-create}
+     * (or {@code cache-create}); null for anything that is not an alias.
+     */
+    public static String target(String command) {
+        String name = command.startsWith("mm:") ? command.substring(3) : command;
+        String target = ALIASES.get(name);
+        return target == null ? null : "mm:" + target;
+    }
+
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate
     void activate(BundleContext context) {
         ALIASES.forEach((alias, target) -> registrations.add(context.registerService(Function.class, new Alias(target),
-                new java.util.Hashtable<>(Map.of("osgi.command.scope", "mm", "osgi.command.function", alias)))));
+                new Hashtable<>(Map.of("osgi.command.scope", "mm", "osgi.command.function", alias)))));
     }
 
     @Deactivate

@@ -58,6 +58,32 @@ abstract class FactoryCommands {
         return null;
     }
 
+    /**
+     * The factory of the first implementation named that has one (null names skipped), else the
+     * first installed, else null.
+     */
+    static <F> F firstOf(List<Map.Entry<String, F>> list, String... preferred) {
+        for (String impl : preferred) {
+            F f = impl == null ? null : find(list, impl);
+            if (f != null) {
+                return f;
+            }
+        }
+        return list.isEmpty() ? null : list.get(0).getValue();
+    }
+
+    /** The active implementation's name of a contract, or null (none active, or no switchboard). */
+    String active(String contract) {
+        Switchboard sb = switchboard;
+        return sb == null ? null : sb.active(contract);
+    }
+
+    /** The names of the implementations that have a factory, sorted and joined, or {@code none} when there is none. */
+    static <F> String listed(List<Map.Entry<String, F>> list, String none) {
+        List<String> names = names(list);
+        return names.isEmpty() ? none : String.join(", ", names);
+    }
+
     /** The names of the implementations that have a factory, sorted. */
     static <F> List<String> names(List<Map.Entry<String, F>> list) {
         return list.stream().map(Map.Entry::getKey).sorted().toList();

@@ -39,7 +39,8 @@ public class MachineCommands extends AllocatorCommands {
     volatile ObjectCache slab;
 
     @Descriptor("check that the frame table, the zone counters, the allocator's free lists and the object caches' slabs agree; "
-            + "print ok or each broken invariant")
+            + "print ok or each broken invariant; an implementation other than the reference that broke one is deactivated "
+            + "and the reference takes over the machine")
     public String check() {
         FrameAllocator fa = frames;
         List<String> problems = new ArrayList<>(callActive("check", ActiveCall.SCAN_MS, FrameAllocator::check));

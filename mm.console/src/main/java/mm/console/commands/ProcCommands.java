@@ -59,15 +59,16 @@ public class ProcCommands extends AllocatorCommands {
     }
 
     @Descriptor("print one debugfs extfrag file exactly: extfrag_index or unusable_index")
-    public String extfrag(@Descriptor("extfrag_index or unusable_index") String file) {
+    public String extfrag(@Descriptor("extfrag_index or unusable_index (or with extfrag/ before, as mm:extfrag names them)")
+            String file) {
         String name = file.startsWith("extfrag/") ? file.substring("extfrag/".length()) : file;
-        if (name.equals("extfrag_index") || name.equals("index")) {
+        if (name.equals("extfrag_index")) {
             return viaAllocator(fa -> ExtfragFormatter.extfragIndex(machine, fa));
         }
-        if (name.equals("unusable_index") || name.equals("unusable")) {
+        if (name.equals("unusable_index")) {
             return viaAllocator(fa -> ExtfragFormatter.unusableIndex(machine, fa));
         }
-        throw new CommandError("mm:extfrag: no file '" + file + "': accepted are extfrag_index and unusable_index");
+        throw new CommandError("no file '" + file + "': accepted are extfrag_index and unusable_index");
     }
 
     @Descriptor("print /proc/iomem: the physical address map (RAM, reserved ranges, kernel image, devices)")

@@ -15,7 +15,6 @@ import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.Machine;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectCacheFactory;
-import mm.api.subsystem.Switchboard;
 import mm.console.replay.ReplayFormatter;
 import mm.replay.Replay;
 import mm.replay.ReplayOptions;
@@ -58,10 +57,11 @@ public class ReplayCommand extends FactoryCommands {
                 throw new CommandError("the active FrameAllocator '" + impl + "' registers no FrameAllocatorFactory to make a fresh "
                         + "instance: replayed can be " + accepted(factories) + " (mm:replaycmp FILE IMPL)");
             }
-        } else if (!factories.isEmpty()) {
-            f = factories.get(0).getValue();
         } else {
-            throw new CommandError("no FrameAllocatorFactory is installed to replay through: install mm.buddy");
+            f = firstOf(factories);
+            if (f == null) {
+                throw new CommandError("no FrameAllocatorFactory is installed to replay through: install mm.buddy");
+            }
         }
         ReplayReport r = run(path, f, System.out::println);
         return ReplayFormatter.report(String.valueOf(path.getFileName()), r, time);
@@ -113,7 +113,7 @@ public class ReplayCommand extends FactoryCommands {
             }
         } else {
             // no switchboard, or no object cache active: any installed one, or none (object events not re-enacted)
-            oc = cacheFactories.isEmpty() ? null : cacheFactories.get(0).getValue();
+            oc = firstOf(cacheFactories);
         }
         ReplayReport r;
         try {
@@ -161,18 +161,11 @@ public class ReplayCommand extends FactoryCommands {
         return p;
     }
 
-    private String active(String contract) {
-        Switchboard sb = switchboard;
-        return sb == null ? null : sb.active(contract);
-    }
-
     private static <F> String installed(List<Map.Entry<String, F>> list) {
-        List<String> names = names(list);
-        return names.isEmpty() ? "none is installed" : String.join(", ", names);
+        return listed(list, "none is installed");
     }
 
     private static <F> String accepted(List<Map.Entry<String, F>> list) {
-        List<String> names = names(list);
-        return names.isEmpty() ? "none (no FrameAllocatorFactory is installed)" : String.join(", ", names);
+        return listed(list, "none (no FrameAllocatorFactory is installed)");
     }
 }

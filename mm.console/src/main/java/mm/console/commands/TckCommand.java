@@ -36,7 +36,7 @@ public class TckCommand extends FactoryCommands {
             @Descriptor("the implementation's name, as mm:impls lists it") String impl) {
         ConformanceSuite suite = suite(contract, impl);
         ConformanceReport report = suite.run(r -> System.out.println(r.format()));
-        String score = report.format().substring(report.format().lastIndexOf('\n') + 1);
+        String score = report.scoreLine();
         if (report.failedCount() > 0) {
             System.out.println(score);
             throw new CommandError(contract + " '" + impl + "' failed " + report.failedCount() + " of " + report.total()
@@ -49,7 +49,7 @@ public class TckCommand extends FactoryCommands {
     ConformanceSuite suite(String contract, String impl) {
         if (!SUITES.contains(contract)) {
             throw new CommandError(Switchboard.CONTRACTS.contains(contract)
-                    ? "there is no conformance suite for " + contract + " yet: accepted is " + String.join(", ", SUITES)
+                    ? "there is no conformance suite for " + contract + " yet: accepted are " + String.join(", ", SUITES)
                     : "unknown contract '" + contract + "': the contracts with a suite are " + String.join(", ", SUITES));
         }
         if (contract.equals(FrameAllocator.CONTRACT)) {
@@ -76,14 +76,8 @@ public class TckCommand extends FactoryCommands {
      * (the buddy allocator's), else the active one's, else any.
      */
     private FrameAllocatorFactory frameAllocatorFactory() {
-        FrameAllocatorFactory f = find(factories, referenceName(FrameAllocator.CONTRACT, DEFAULT_FRAME_REFERENCE));
-        Switchboard sb = switchboard;
-        if (f == null && sb != null && sb.active(FrameAllocator.CONTRACT) != null) {
-            f = find(factories, sb.active(FrameAllocator.CONTRACT));
-        }
-        if (f == null && !factories.isEmpty()) {
-            f = factories.get(0).getValue();
-        }
+        FrameAllocatorFactory f = firstOf(factories, referenceName(FrameAllocator.CONTRACT, DEFAULT_FRAME_REFERENCE),
+                active(FrameAllocator.CONTRACT));
         if (f == null) {
             throw new CommandError("no FrameAllocatorFactory is installed to put a page allocator under the object caches "
                     + "graded: install mm.buddy");
@@ -104,8 +98,7 @@ public class TckCommand extends FactoryCommands {
             return "'" + impl + "' registers no " + factoryType + ": the kit grades an implementation through its factory, "
                     + "with the same mm.contract and mm.impl properties (see docs/student-guide.md)";
         }
-        List<String> names = names(list);
         return "no " + contract + " implementation named '" + impl + "' has a factory: graded can be "
-                + (names.isEmpty() ? "none (no " + factoryType + " is installed)" : String.join(", ", names));
+                + listed(list, "none (no " + factoryType + " is installed)");
     }
 }

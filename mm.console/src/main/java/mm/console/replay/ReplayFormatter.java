@@ -1,9 +1,11 @@
 package mm.console.replay;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import mm.console.proc.Table;
 import mm.core.page.FragmentationIndex;
 import mm.replay.ParseStats;
 import mm.replay.ReplayReport;
@@ -126,7 +128,10 @@ public final class ReplayFormatter {
             }
             rows.add(row.toArray(String[]::new));
         }
-        sb.append(table(rows));
+        Table.Align[] align = new Table.Align[head.size()];
+        Arrays.fill(align, Table.Align.RIGHT);
+        align[0] = Table.Align.LEFT;
+        sb.append(Table.format(rows, align));
         return sb.toString().stripTrailing();
     }
 
@@ -178,33 +183,6 @@ public final class ReplayFormatter {
         StringBuilder sb = new StringBuilder(s);
         while (sb.length() < w) {
             sb.append(' ');
-        }
-        return sb.toString();
-    }
-
-    /** Columns two spaces apart: the first left-aligned, the others right-aligned. */
-    static String table(List<String[]> rows) {
-        int cols = rows.get(0).length;
-        int[] w = new int[cols];
-        for (String[] r : rows) {
-            for (int c = 0; c < cols; c++) {
-                w[c] = Math.max(w[c], r[c].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            for (int c = 0; c < cols; c++) {
-                if (c == 0) {
-                    sb.append(pad(r[c], w[c]));
-                } else {
-                    sb.append("  ");
-                    for (int k = r[c].length(); k < w[c]; k++) {
-                        sb.append(' ');
-                    }
-                    sb.append(r[c]);
-                }
-            }
-            sb.append('\n');
         }
         return sb.toString();
     }

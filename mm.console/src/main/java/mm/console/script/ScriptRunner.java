@@ -1,10 +1,13 @@
 package mm.console.script;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import mm.console.commands.BootCommand;
+import mm.console.commands.CommandAliases;
 import mm.console.commands.CommandError;
+import mm.console.commands.CompactCommand;
 import mm.console.commands.FrameCommands;
 import mm.console.commands.ImplCommands;
 import mm.console.commands.MachineCommands;
@@ -27,7 +30,8 @@ import org.osgi.service.component.annotations.Reference;
  * what went wrong.
  *
  * <p>Its registration also tells the launcher that the console is up: it needs the command
- * processor and every command component.
+ * processor, every command component (one {@code @Reference} field each; ScriptRunnerTest
+ * checks that none is missing) and the aliases.
  */
 @Component(service = ScriptRunner.class)
 public class ScriptRunner {
@@ -54,6 +58,10 @@ public class ScriptRunner {
     TraceCommand traceCommand;
     @Reference
     BootCommand bootCommand;
+    @Reference
+    CompactCommand compactCommand;
+    @Reference
+    CommandAliases commandAliases;
 
     /**
      * Runs a program.
@@ -99,6 +107,8 @@ public class ScriptRunner {
         }
     }
 
+    private static final String NO_MATCHES = "no matches found: ";
+
     /** One line for what went wrong; the exception's class only for what looks like a bug. */
     static String describe(Exception e, String statement) {
         if (e instanceof CommandError) {
@@ -109,7 +119,18 @@ public class ScriptRunner {
         }
         if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("Cannot coerce")) {
             String command = statement.strip().split("\\s+")[0];
+            String target = CommandAliases.target(command);
+            if (target != null) {
+                // help knows an alias only by the command it stands for
+                return "wrong arguments: " + command + " is " + target + ": 'help " + target + "' shows what it takes";
+            }
             return "wrong arguments: 'help " + command + "' shows what " + command + " takes";
+        }
+        if (e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith(NO_MATCHES)) {
+            // Gogo expands an unquoted * or ? as a file name pattern, and fails when no file matches
+            String pattern = e.getMessage().substring(NO_MATCHES.length());
+            return "no file matches " + pattern + ": Gogo takes an unquoted * or ? as a file name pattern; quote it: '"
+                    + pattern + "'";
         }
         if ((e instanceof IllegalArgumentException || e instanceof IllegalStateException) && e.getMessage() != null) {
             return e.getMessage();

@@ -1,6 +1,7 @@
 package mm.console.slab;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import mm.api.slab.KmemCache;
@@ -23,7 +24,7 @@ public final class SlabDescribeFormatter {
      * order 0 (1 page), 39 objects per slab, flags 0}.
      */
     public static String geometry(KmemCache c) {
-        return String.format(java.util.Locale.ROOT, "%s: object_size %d, size %d, align %d, order %d (%s), %d objects per slab, flags %s",
+        return String.format(Locale.ROOT, "%s: object_size %d, size %d, align %d, order %d (%s), %d objects per slab, flags %s",
                 c.name(), c.objectSize(), c.size(), c.align(), c.order(), pages(c.order()), c.objectsPerSlab(),
                 SlabFlags.format(c.flags()));
     }

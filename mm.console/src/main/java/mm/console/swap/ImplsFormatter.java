@@ -2,7 +2,9 @@ package mm.console.swap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import mm.api.subsystem.Switchboard;
+import mm.console.proc.Table;
 
 /**
  * {@code mm:impls}: every contract with its installed implementations, the active one marked
@@ -23,7 +25,7 @@ public final class ImplsFormatter {
     /** The table, and the problems under it. */
     public static String format(List<Switchboard.Candidate> candidates, List<String> problems) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {" ", "CONTRACT", "IMPL", "STATE", "BUNDLE", "VERSION", ""});
+        rows.add(new String[] {"  CONTRACT", "IMPL", "STATE", "BUNDLE", "VERSION", ""});
         List<String> notes = new ArrayList<>();
         for (String contract : Switchboard.CONTRACTS) {
             boolean any = false;
@@ -33,17 +35,18 @@ public final class ImplsFormatter {
                 }
                 any = true;
                 boolean active = c.state() == Switchboard.State.ACTIVE;
-                rows.add(new String[] {active ? "*" : " ", contract, c.impl(), c.state().name().toLowerCase(), c.bundle(),
+                rows.add(new String[] {(active ? "* " : "  ") + contract, c.impl(), c.state().name().toLowerCase(Locale.ROOT), c.bundle(),
                     c.version(), c.reference() ? "reference" : ""});
                 if (c.problem() != null) {
                     notes.add(contract + " " + c.impl() + ": " + c.problem());
                 }
             }
             if (!any) {
-                rows.add(new String[] {" ", contract, "-", "none installed", "", "", ""});
+                rows.add(new String[] {"  " + contract, "-", "none installed", "", "", ""});
             }
         }
-        StringBuilder sb = new StringBuilder(table(rows));
+        StringBuilder sb = new StringBuilder(Table.format(rows, Table.Align.LEFT, Table.Align.LEFT, Table.Align.LEFT,
+                Table.Align.LEFT, Table.Align.LEFT, Table.Align.LEFT));
         if (!notes.isEmpty()) {
             sb.append("\nWhy failed:\n");
             notes.forEach(n -> sb.append("  ").append(n).append('\n'));
@@ -51,29 +54,6 @@ public final class ImplsFormatter {
         if (!problems.isEmpty()) {
             sb.append("\nNot loaded:\n");
             problems.forEach(p -> sb.append("  ").append(p).append('\n'));
-        }
-        return sb.toString();
-    }
-
-    /** Left-aligned columns two spaces apart, without trailing blanks. */
-    static String table(List<String[]> rows) {
-        int cols = rows.get(0).length;
-        int[] width = new int[cols];
-        for (String[] r : rows) {
-            for (int i = 0; i < cols; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < cols; i++) {
-                line.append(r[i]);
-                if (i < cols - 1) {
-                    line.append(" ".repeat(width[i] - r[i].length() + (i == 0 ? 1 : 2)));
-                }
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
     }

@@ -1,6 +1,7 @@
 package mm.console.trace;
 
 import java.util.List;
+import java.util.function.Predicate;
 import mm.api.trace.TraceRecord;
 
 /** The text of /sys/kernel/tracing/trace and available_events, as the kernel prints them. */
@@ -41,7 +42,7 @@ public final class TraceFormatter {
     }
 
     /** available_events, one {@code system:event} a line, {@code *} before the enabled ones. */
-    public static String events(List<String> events, java.util.function.Predicate<String> enabled) {
+    public static String events(List<String> events, Predicate<String> enabled) {
         StringBuilder sb = new StringBuilder();
         for (String e : events) {
             sb.append(enabled.test(e) ? "* " : "  ").append(e).append('\n');

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import mm.api.frame.Gfp;
 import mm.api.machine.MachineConfig;
@@ -22,6 +25,8 @@ import mm.hw.machine.MachineFactoryImpl;
 import mm.slub.SlubFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
 
 class ReplayCommandTest {
 
@@ -61,7 +66,6 @@ class ReplayCommandTest {
         assertFalse(a.contains("events/s"), a);
         String t = command().replay(true, p.toString());
         assertTrue(t.contains("\nevents/s            "), t);
-        System.out.println(t);
     }
 
     /** The same report from the xz-compressed capture; garbled lines are counted by number and the replay carries on. */
@@ -69,13 +73,13 @@ class ReplayCommandTest {
     void xzAndGarbledLines() throws IOException {
         Path p = capture();
         Path xz = tmp.resolve("t.xz");
-        try (java.io.OutputStream out = new org.tukaani.xz.XZOutputStream(Files.newOutputStream(xz), new org.tukaani.xz.LZMA2Options(1))) {
+        try (OutputStream out = new XZOutputStream(Files.newOutputStream(xz), new LZMA2Options(1))) {
             out.write(Files.readAllBytes(p));
         }
         String plain = command().replay(false, p.toString());
         String packed = command().replay(false, xz.toString());
         assertEquals(plain.substring(plain.indexOf('\n')), packed.substring(packed.indexOf('\n')));
-        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(p, StandardCharsets.ISO_8859_1));
+        List<String> lines = new ArrayList<>(Files.readAllLines(p, StandardCharsets.ISO_8859_1));
         lines.add(20, lines.get(20).substring(0, 50));
         lines.add(30, "            java-5239    [001] d..3.   199.128519: mm_page_teleport: pfn=0x1");
         Path bad = Files.write(tmp.resolve("bad.txt"), lines, StandardCharsets.ISO_8859_1);
@@ -97,7 +101,6 @@ class ReplayCommandTest {
         assertTrue(lines[3].endsWith("  -             136/136"), out);
         String timed = command().replaycmp(true, capture().toString(), "bitmap", "buddy");
         assertTrue(timed.split("\n")[2].endsWith("EVENTS/S"), timed);
-        System.out.println(timed);
     }
 
     private static String traceLine(int cpu, String event, String args) {

@@ -48,7 +48,7 @@ class TckCommandTest {
         TckCommand c = command(true);
         assertEquals("unknown contract 'Frames': the contracts with a suite are FrameAllocator, ObjectCache",
                 assertThrows(CommandError.class, () -> c.tck("Frames", "buddy")).getMessage());
-        assertEquals("there is no conformance suite for PageTable yet: accepted is FrameAllocator, ObjectCache",
+        assertEquals("there is no conformance suite for PageTable yet: accepted are FrameAllocator, ObjectCache",
                 assertThrows(CommandError.class, () -> c.tck("PageTable", "x")).getMessage());
     }
 

@@ -1,6 +1,7 @@
 package mm.console.slab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import mm.api.slab.SlabInfo;
@@ -47,8 +48,8 @@ class SlabtopFormatterTest {
 
         assertEquals(9, lines.length);
         assertEquals(" Active / Total Caches (% used)     : 4 / 5 (80.0%)", lines[2]);
-        assertEquals(true, lines[7].endsWith("ext4_inode_cache       "));
-        assertEquals(true, lines[8].endsWith("dentry                 "));
+        assertTrue(lines[7].endsWith("ext4_inode_cache       "), lines[7]);
+        assertTrue(lines[8].endsWith("dentry                 "), lines[8]);
     }
 
     @Test
