@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
-import mm.api.machine.MachineConfig;
 import mm.api.machine.ZoneType;
 import mm.api.subsystem.Handover;
 import mm.hw.machine.MachineImpl;
@@ -34,18 +33,6 @@ class LifecycleTest {
         assertTrue(a.isActive());
         assertEquals(3840, m.zone(0, ZoneType.DMA).freePages());
         assertEquals(0x3e00, a.allocPages(Gfp.GFP_KERNEL, 0));
-        assertEquals(List.of(), a.check());
-    }
-
-    @Test
-    void aConfigurationChangeKeepsTheAllocatorAndItsPages() {
-        MachineImpl m = boot(MachineConfig.DEFAULT);
-        BitmapAllocator a = new BitmapAllocator(m);
-        long p = a.allocPages(Gfp.GFP_KERNEL, 3);
-        a.modified();
-        assertTrue(a.isActive());
-        assertEquals(0x100008, a.allocPages(Gfp.GFP_KERNEL, 3));
-        a.freePages(p, 3);
         assertEquals(List.of(), a.check());
     }
 

@@ -9,8 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import mm.api.frame.CompactResult;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
@@ -19,6 +26,8 @@ import mm.api.machine.FrameTable;
 import mm.api.machine.MachineConfig;
 import mm.api.machine.MovableOps;
 import mm.api.machine.Owners;
+import mm.api.machine.PageFlags;
+import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
@@ -243,10 +252,10 @@ class CompactionTest {
         for (long pfn : Fragmentation.everyOtherPageFree(b, ft, PID)) {
             co.add(pfn, ft);
         }
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.Future<Long> compactions = pool.submit(() -> m.runOn(0, () -> {
+            Future<Long> compactions = pool.submit(() -> m.runOn(0, () -> {
                 long moved = 0;
                 for (int i = 0; i < 8; i++) {
                     moved += b.compactZone(dma32, -1).migrated();
@@ -254,8 +263,8 @@ class CompactionTest {
                 stop.set(true);
                 return moved;
             }));
-            java.util.concurrent.Future<Long> churn = pool.submit(() -> m.runOn(1, () -> {
-                java.util.Random rnd = new java.util.Random(42);
+            Future<Long> churn = pool.submit(() -> m.runOn(1, () -> {
+                Random rnd = new Random(42);
                 List<Long> unmovable = new ArrayList<>();
                 long ops = 0;
                 while (!stop.get() || ops < 2000) {
@@ -294,7 +303,7 @@ class CompactionTest {
         assertEquals(List.of(), b.check());
         co.checkTokens(ft);
         Long pfn;
-        while ((pfn = co.takeAny(new java.util.Random(1))) != null) {
+        while ((pfn = co.takeAny(new Random(1))) != null) {
             b.freePages(pfn, 0);
         }
         b.drainAllPages();
@@ -305,7 +314,7 @@ class CompactionTest {
     /** An owner whose pages another CPU frees while compaction moves them: an isolated page is not freed until it settles. */
     static final class ConcurrentOwner implements MovableOps {
         private final Map<Long, Long> tokenByPfn = new HashMap<>();
-        private final java.util.Set<Long> isolated = new java.util.HashSet<>();
+        private final Set<Long> isolated = new HashSet<>();
         /** Candidates for {@link #takeAny}: pfns held now or once (stale ones are dropped when met). */
         private final List<Long> pfns = new ArrayList<>();
         private long next = 1;
@@ -318,7 +327,7 @@ class CompactionTest {
         }
 
         /** Takes a page that is not being migrated, or null. */
-        synchronized Long takeAny(java.util.Random rnd) {
+        synchronized Long takeAny(Random rnd) {
             if (tokenByPfn.isEmpty()) {
                 return null;
             }
@@ -376,7 +385,7 @@ class CompactionTest {
     private List<long[]> freePageblocks(Zone z) {
         List<long[]> out = new ArrayList<>();
         for (long pfn = z.startPfn(); pfn < z.endPfn(); pfn++) {
-            if (ft.test(pfn, mm.api.machine.PageFlags.PG_buddy) && ft.order(pfn) >= 9) {
+            if (ft.test(pfn, PageFlags.PG_buddy) && ft.order(pfn) >= 9) {
                 out.add(new long[] {pfn, ft.order(pfn)});
                 pfn += (1L << ft.order(pfn)) - 1;
             }
@@ -435,7 +444,7 @@ class CompactionTest {
     void freePagesBelowMinEndContended() {
         fillAndFreeEveryOther();
         m.watermarks().writeMinFreeKbytes(900 * 1024);
-        assertTrue(dma32.freePages() < dma32.watermark(mm.api.machine.Watermark.MIN), "free pages now below min");
+        assertTrue(dma32.freePages() < dma32.watermark(Watermark.MIN), "free pages now below min");
         CompactResult r = b.compactZone(dma32, -1);
         assertEquals(CompactResult.Status.CONTENDED, r.status());
         assertEquals(0, r.migrated());

@@ -28,7 +28,6 @@ import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import mm.tck.FreeFigures;
 
 /**
  * Falling back to other migratetypes (6.15+): {@code __rmqueue_claim} takes a whole pageblock

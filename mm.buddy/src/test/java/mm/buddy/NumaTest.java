@@ -22,7 +22,6 @@ import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import mm.tck.FreeFigures;
 
 /**
  * Two nodes (x86_64, 4 GiB, 4 CPUs: CPUs 0-1 on node 0, 2-3 on node 1; node 0 has DMA and DMA32,

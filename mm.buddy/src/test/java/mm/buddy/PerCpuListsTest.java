@@ -24,7 +24,6 @@ import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.hw.machine.MachineImpl;
 import org.junit.jupiter.api.Test;
-import mm.tck.FreeFigures;
 
 /**
  * The per-CPU page lists ({@code rmqueue_pcplist}, {@code free_frozen_page_commit},

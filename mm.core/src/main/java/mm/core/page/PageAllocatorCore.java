@@ -16,7 +16,9 @@ import mm.api.machine.ZoneStat;
 import mm.api.machine.ZoneType;
 import mm.api.subsystem.ContractViolation;
 import mm.api.subsystem.Handover;
+import mm.api.subsystem.Subsystem;
 import mm.api.trace.Tracepoint;
+import mm.api.trace.Tracer;
 import mm.core.trace.KmemTrace;
 
 /**
@@ -64,7 +66,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     private volatile long kswapdWakeups;
     private volatile long allocFailures;
     /** The kmem tracepoints of the machine's tracer. */
-    protected KmemTrace trace = new KmemTrace(mm.api.trace.Tracer.none());
+    protected KmemTrace trace = new KmemTrace(Tracer.none());
     private Tracepoint tpPageAlloc = trace.mmPageAlloc;
     private Tracepoint tpPageFree = trace.mmPageFree;
     private Compaction compaction;
@@ -907,7 +909,7 @@ public abstract class PageAllocatorCore implements FrameAllocator, WatermarkChec
     }
 
     @Override
-    public void forwardTo(mm.api.subsystem.Subsystem next) {
+    public void forwardTo(Subsystem next) {
         if (!(next instanceof FrameAllocator)) {
             throw new IllegalArgumentException("a FrameAllocator can only hand over to a FrameAllocator, not " + next);
         }

@@ -1,13 +1,15 @@
 package mm.core.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.Arch;
@@ -196,14 +198,14 @@ class PageAllocatorCoreTest {
         assertEquals("firstfit", h.fromImpl());
         // argument errors still come first
         assertThrows(IllegalArgumentException.class, () -> a.allocPages(Gfp.GFP_KERNEL, 11));
-        java.util.concurrent.CompletableFuture<Long> late = java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture<Long> late = CompletableFuture.supplyAsync(
                 () -> a.allocPages(Gfp.GFP_KERNEL, 0));
         Thread.sleep(100);
         assertFalse(late.isDone(), "a call during the hand-over waits");
-        FirstFitAllocator b = new FirstFitAllocator(m);
+        FirstFitAllocator b = FirstFitAllocator.dormant(m);
         b.adopt(h);
         a.forwardTo(b);
-        long q = late.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        long q = late.get(5, TimeUnit.SECONDS);
         assertNotEquals(FrameAllocator.NO_PAGE, q);
         a.freePages(p, 0);
         b.freePages(q, 0);
@@ -215,21 +217,18 @@ class PageAllocatorCoreTest {
         MachineImpl m = MachineImpl.boot(SMALL);
         FirstFitAllocator a = new FirstFitAllocator(m);
         Handover h = a.quiesce();
-        java.util.concurrent.CompletableFuture<Long> late = java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture<Long> late = CompletableFuture.supplyAsync(
                 () -> a.allocPages(Gfp.GFP_KERNEL, 0));
         Thread.sleep(100);
         assertFalse(late.isDone());
         a.adopt(h);
-        assertNotEquals(FrameAllocator.NO_PAGE, late.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertNotEquals(FrameAllocator.NO_PAGE, late.get(5, TimeUnit.SECONDS));
         assertEquals(List.of(), a.check());
     }
 
     @Test
     void aDormantAllocatorRefusesCallsAtOnce() {
         MachineImpl m = MachineImpl.boot(SMALL);
-        FirstFitAllocator a = new FirstFitAllocator(m);
-        a.quiesce();
-        a.forwardTo(new FirstFitAllocator(m));
         FirstFitAllocator dormant = FirstFitAllocator.dormant(m);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> dormant.allocPages(Gfp.GFP_KERNEL, 0));
         assertEquals("FrameAllocator 'firstfit' is not active", e.getMessage());
