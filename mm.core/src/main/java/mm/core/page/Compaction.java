@@ -25,12 +25,14 @@ import mm.core.trace.KmemTrace;
  * whose owner registered {@link MovableOps} and agrees to the move. The free scanner
  * ({@code isolate_freepages}) walks pageblocks down from the zone's end and takes free blocks off
  * the allocator's lists ({@code __isolate_free_page}, through
- * {@link PageAllocatorCore#isolateFreePage}) in pageblocks that are MOVABLE or wholly free (this machine has no CMA), never
- * below the min watermark. Each isolated block moves into a free block of its order
- * ({@code compaction_alloc} splits larger ones): its frames are copied — flags, counts, owner,
- * charge, content token —, the owner is told, and the old block is freed, where it merges with its
- * neighbours. Compaction ends when the scanners meet ({@code complete}) or, for an order, as soon as
- * a block of that order is free ({@code success}).
+ * {@link PageAllocatorCore#isolateFreePage}) in MOVABLE pageblocks that do not start with a free
+ * block of the order sought (this machine has no CMA), never below the min watermark. Each isolated
+ * block moves into a free block of its order ({@code compaction_alloc} splits larger ones): its
+ * frames are copied — flags, counts, owner, charge, content token —, the owner is told, and the
+ * old block is freed, where it merges with its neighbours. Compaction ends when the scanners meet
+ * ({@code complete}), when no free block is left for a block to move into ({@code contended}), or,
+ * for an order, as soon as a block of that order is free where the request may take it
+ * ({@code success}).
  *
  * <p>Not modelled: the pageblock skip bits and cached scanner positions (every run starts at the
  * zone's ends), {@code fast_isolate_freepages}/{@code fast_find_migrateblock}, kcompactd and
