@@ -279,13 +279,17 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
             throw new IllegalArgumentException("tunables limit " + limit + ", batchcount " + batchcount + ", shared " + shared
                     + " are refused: accepted are 1 <= batchcount <= limit <= 4096 and 0 <= shared, shared x batchcount <= 65536");
         }
-        KmemCacheSlab c = resolve(cache);
-        gates.lockAll();
-        try {
-            reap.doTuneCpucache(c, limit, batchcount, shared);
-        } finally {
-            gates.unlockAll();
-        }
+        onAllCpus(() -> {
+            reap.doTuneCpucache(resolve(cache), limit, batchcount, shared);
+            return null;
+        }, next -> {
+            if (!(next instanceof SlabAllocator slab)) {
+                throw new IllegalStateException("tuneCpucache(" + cache.name() + "): the object cache is now '" + next.implName()
+                        + "', which has no per-CPU arrays to tune: only SLAB's are");
+            }
+            slab.tuneCpucache(cache, limit, batchcount, shared);
+            return null;
+        });
     }
 
     // ---- ObjectCacheCore ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongBinaryOperator;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
@@ -170,6 +172,25 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         gates.unlock(cpu);
     }
 
+    /**
+     * Runs an operation on every CPU's state ({@code flush_all}, shrinking, destroying, validating,
+     * checking, creating a cache) with every CPU's gate held, if this instance is active; if not
+     * (a call that reached it after {@link #quiesce}), gives {@code forward} the successor
+     * ({@link #successorOrWait}) instead, without a gate held, so that nothing acts on slabs the
+     * successor adopted.
+     */
+    protected final <T> T onAllCpus(Supplier<T> op, Function<ObjectCache, T> forward) {
+        gates.lockAll();
+        try {
+            if (latch.isActive()) {
+                return op.get();
+            }
+        } finally {
+            gates.unlockAll();
+        }
+        return forward.apply(successorOrWait());
+    }
+
     /** During a hand-over, waits for its end; then the successor, or this instance if it took the machine back. */
     protected final ObjectCache successorOrWait() {
         return latch.successorOrWait(this);
@@ -219,7 +240,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             throw new IllegalArgumentException("flags 0x" + Long.toHexString(flags & ~SlabFlags.CREATE_MASK)
                     + " are not cache creation flags: accepted are SlabFlags' SLAB_* except SLAB_KMALLOC");
         }
-        return createNamed(name, size, align, flags | debugFor(name), ctor);
+        return onAllCpus(() -> createNamed(name, size, align, flags | debugFor(name), ctor),
+                next -> next.kmemCacheCreate(name, size, align, flags, ctor));
     }
 
     private long debugFor(String name) {
@@ -556,44 +578,46 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public long kmemCacheShrink(KmemCache cache) {
-        C c = resolve(cache);
-        gates.lockAll();
-        try {
+        return onAllCpus(() -> {
+            C c = resolve(cache);
             flushAll(c);
             return shrinkCache(c);
-        } finally {
-            gates.unlockAll();
-        }
+        }, next -> next.kmemCacheShrink(cache));
     }
 
     @Override
     public void kmemCacheDestroy(KmemCache cache) {
-        C c = resolve(cache);
+        onAllCpus(() -> {
+            destroyLocked(resolve(cache));
+            return null;
+        }, next -> {
+            next.kmemCacheDestroy(cache);
+            return null;
+        });
+    }
+
+    /** {@code kmem_cache_destroy} with every CPU's gate held. */
+    private void destroyLocked(C c) {
         if (c.has(SlabFlags.SLAB_KMALLOC)) {
             throw new IllegalArgumentException("kmem_cache_destroy(" + c.name() + "): the kmalloc caches are the kernel's own and are never destroyed");
         }
-        gates.lockAll();
-        try {
-            flushAll(c);
-            long live = 0;
-            for (Slab s : table.all()) {
-                if (s.cache == c) {
-                    live += s.countAllocated();
-                }
+        flushAll(c);
+        long live = 0;
+        for (Slab s : table.all()) {
+            if (s.cache == c) {
+                live += s.countAllocated();
             }
-            if (live > 0) {
-                shrinkCache(c);
-                // __kmem_cache_shutdown → list_slab_objects → slab_err
-                throw new IllegalStateException("Objects remaining in " + c.name() + " on __kmem_cache_shutdown() (" + live
-                        + (live == 1 ? " object" : " objects") + " still allocated: the cache is kept)");
-            }
+        }
+        if (live > 0) {
             shrinkCache(c);
-            synchronized (caches) {
-                caches.remove(c.name());
-                c.owner = null;
-            }
-        } finally {
-            gates.unlockAll();
+            // __kmem_cache_shutdown → list_slab_objects → slab_err
+            throw new IllegalStateException("Objects remaining in " + c.name() + " on __kmem_cache_shutdown() (" + live
+                    + (live == 1 ? " object" : " objects") + " still allocated: the cache is kept)");
+        }
+        shrinkCache(c);
+        synchronized (caches) {
+            caches.remove(c.name());
+            c.owner = null;
         }
     }
 
@@ -665,9 +689,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public List<String> validate(KmemCache cache) {
-        C c = resolve(cache);
-        gates.lockAll();
-        try {
+        return onAllCpus(() -> {
+            C c = resolve(cache);
             flushAll(c);
             List<String> errors = new ArrayList<>();
             for (Slab s : table.all()) {
@@ -676,9 +699,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 }
             }
             return errors;
-        } finally {
-            gates.unlockAll();
-        }
+        }, next -> next.validate(cache));
     }
 
     @Override
@@ -846,37 +867,37 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public List<String> check() {
-        gates.lockAll();
-        try {
-            List<String> problems = new ArrayList<>();
-            long[] reclaimable = new long[machine.nodes().size()];
-            long[] unreclaimable = new long[machine.nodes().size()];
-            for (Slab s : table.all()) {
-                if (!ft.test(s.pfn, PageFlags.PG_slab) || ft.refcount(s.pfn) == 0 || ft.order(s.pfn) != s.order) {
-                    problems.add(String.format("%s: %s is not an allocated order-%d block marked PG_slab in the frame table", s.cache.name(), s, s.order));
-                }
-                (s.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? reclaimable : unreclaimable)[s.nid] += 1L << s.order;
+        return onAllCpus(this::checkLocked, ObjectCache::check);
+    }
+
+    /** {@link #check} with every CPU's gate held. */
+    private List<String> checkLocked() {
+        List<String> problems = new ArrayList<>();
+        long[] reclaimable = new long[machine.nodes().size()];
+        long[] unreclaimable = new long[machine.nodes().size()];
+        for (Slab s : table.all()) {
+            if (!ft.test(s.pfn, PageFlags.PG_slab) || ft.refcount(s.pfn) == 0 || ft.order(s.pfn) != s.order) {
+                problems.add(String.format("%s: %s is not an allocated order-%d block marked PG_slab in the frame table", s.cache.name(), s, s.order));
             }
-            long[] orphaned = new long[reclaimable.length];
-            large.check(problems, unreclaimable, orphaned);
-            for (int nid = 0; nid < reclaimable.length; nid++) {
-                long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
-                long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
-                // an orphaned slab's pages count as one kind or the other: its cache is no longer known
-                boolean orphansFit = r >= reclaimable[nid] && u >= unreclaimable[nid]
-                        && r + u == reclaimable[nid] + unreclaimable[nid] + orphaned[nid];
-                if (!orphansFit) {
-                    problems.add(String.format("node %d: nr_slab_reclaimable %d and nr_slab_unreclaimable %d pages, but the slabs hold %d and %d",
-                            nid, r, u, reclaimable[nid], unreclaimable[nid]));
-                }
-            }
-            for (C c : cacheList()) {
-                checkCache(c, problems);
-            }
-            return problems;
-        } finally {
-            gates.unlockAll();
+            (s.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? reclaimable : unreclaimable)[s.nid] += 1L << s.order;
         }
+        long[] orphaned = new long[reclaimable.length];
+        large.check(problems, unreclaimable, orphaned);
+        for (int nid = 0; nid < reclaimable.length; nid++) {
+            long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
+            long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
+            // an orphaned slab's pages count as one kind or the other: its cache is no longer known
+            boolean orphansFit = r >= reclaimable[nid] && u >= unreclaimable[nid]
+                    && r + u == reclaimable[nid] + unreclaimable[nid] + orphaned[nid];
+            if (!orphansFit) {
+                problems.add(String.format("node %d: nr_slab_reclaimable %d and nr_slab_unreclaimable %d pages, but the slabs hold %d and %d",
+                        nid, r, u, reclaimable[nid], unreclaimable[nid]));
+            }
+        }
+        for (C c : cacheList()) {
+            checkCache(c, problems);
+        }
+        return problems;
     }
 
     /** Every slab of a cache (every CPU stopped, or for reports). */
