@@ -187,6 +187,11 @@ public final class ObjectCacheConformance implements ConformanceSuite {
                         "the same hand-over from the reference implementation to this one and from this one to the reference "
                                 + "(skipped without a reference)",
                         handover::handoverAcrossImplementations),
+                check("handover-forwards-cache-calls",
+                        "after quiesce() and forwardTo(successor), kmemCacheCreate, kmemCacheShrink and kmemCacheDestroy "
+                                + "called on the old instance act on the successor: the cache appears there, its empty slabs "
+                                + "go back from there, it is destroyed there; check() clean on both",
+                        handover::handoverForwardsCacheCalls),
                 check("concurrent-cpus-no-object-twice",
                         "two threads on CPUs 0 and 1 kmalloc / kmem_cache_alloc and free 100000 times at once, each freeing "
                                 + "objects of the other: no object handed out twice, counts balance, check() clean",
