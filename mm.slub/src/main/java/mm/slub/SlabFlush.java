@@ -38,12 +38,15 @@ final class SlabFlush {
 
     /**
      * {@code deactivate_slab}: the CPU's private objects go back on the slab's freelist, the slab is
-     * unfrozen and goes to its node's partial list (tail if the CPU still had objects, head
-     * otherwise), is freed if empty and the node has {@code min_partial} slabs, or, full, to no list.
+     * unfrozen and goes to its node's partial list, is freed if empty and the node has
+     * {@code min_partial} slabs, or, full, to no list. The partial list's tail takes it only when
+     * other CPUs freed objects into it meanwhile ({@code slab->freelist} non-NULL, the test that
+     * counts {@code DEACTIVATE_REMOTE_FREES}); otherwise its head, whether or not the CPU still
+     * had objects of it.
      */
     void deactivateSlab(KmemCacheSlub s, Slab slab, int freelist, int cpu) {
         KmemCacheNode n = s.node[slab.nid];
-        boolean tail = freelist >= 0;
+        boolean tail = false;
         boolean discard = false;
         synchronized (n) {
             int inuse;
@@ -51,6 +54,7 @@ final class SlabFlush {
             synchronized (slab) {
                 if (slab.freelist >= 0) {
                     s.stat(cpu, SlubStat.DEACTIVATE_REMOTE_FREES);
+                    tail = true;
                 }
                 int idx = freelist;
                 while (idx >= 0) {

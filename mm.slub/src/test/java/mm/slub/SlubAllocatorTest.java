@@ -125,6 +125,36 @@ class SlubAllocatorTest {
     }
 
     @Test
+    void deactivateSlabGoesToTheTailOnlyAfterRemoteFrees() {
+        KmemCache c = slub.kmemCacheCreate("test-deact", 128, 0, 0, null);
+        long[] o = new long[3];
+        m.runOn(0, () -> {
+            o[0] = slub.kmemCacheAlloc(c, GFP_KERNEL);
+            o[1] = slub.kmemCacheAlloc(c, GFP_KERNEL);
+            return null;
+        });
+        // CPU 0 still holds the slab's other objects, but nobody freed into it: the head
+        slub.kmemCacheShrink(c);
+        assertEquals(1, slub.stats(c).get("deactivate_to_head"));
+        assertEquals(0, slub.stats(c).get("deactivate_to_tail"));
+        assertEquals(0, slub.stats(c).get("deactivate_remote_frees"));
+        m.runOn(0, () -> {
+            o[2] = slub.kmemCacheAlloc(c, GFP_KERNEL); // the slab is CPU 0's again
+            return null;
+        });
+        m.runOn(1, () -> {
+            slub.kmemCacheFree(c, o[0]); // a remote free: onto slab->freelist
+            return null;
+        });
+        slub.kmemCacheShrink(c);
+        assertEquals(1, slub.stats(c).get("deactivate_remote_frees"));
+        assertEquals(1, slub.stats(c).get("deactivate_to_tail"));
+        assertEquals(1, slub.stats(c).get("deactivate_to_head"));
+        assertEquals(2, slub.slabinfo(c).activeObjs());
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
     void remoteFreesAndPartialLists() {
         KmemCache c = slub.kmemCacheCreate("test-256", 256, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
         int perSlab = c.objectsPerSlab();
