@@ -155,6 +155,48 @@ class SlubAllocatorTest {
     }
 
     @Test
+    void debugFreeKeepsFewerThanMinPartialEmptySlabs() {
+        KmemCache c = slub.kmemCacheCreate("test-dbg-free", 64, 0, SlabFlags.SLAB_CONSISTENCY_CHECKS, null);
+        int minPartial = Integer.parseInt(slub.sysfs(c).get("min_partial"));
+        int slabs = minPartial + 3;
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < slabs * c.objectsPerSlab(); i++) {
+            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+        }
+        assertEquals(slabs, slub.slabinfo(c).numSlabs());
+        for (long o : objs) {
+            slub.kmemCacheFree(c, o);
+        }
+        // free_to_partial_list: an empty slab goes once nr_partial >= min_partial, itself counted
+        assertEquals(minPartial - 1, slub.slabinfo(c).numSlabs());
+        assertEquals(slabs, slub.stats(c).get("free_add_partial"));
+        assertEquals(slabs - (minPartial - 1), slub.stats(c).get("free_remove_partial"));
+        assertEquals(slabs - (minPartial - 1), slub.stats(c).get("free_slab"));
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
+    void debugFreeOfAFullSlabThatEmptiesCountsNoListMove() {
+        KmemCache c = slub.kmemCacheCreate("test-dbg-big", 40_000, 0, SlabFlags.SLAB_CONSISTENCY_CHECKS, null);
+        assertEquals(1, c.objectsPerSlab());
+        int minPartial = Integer.parseInt(slub.sysfs(c).get("min_partial"));
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < minPartial + 3; i++) {
+            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+        }
+        for (long o : objs) {
+            slub.kmemCacheFree(c, o);
+        }
+        // each slab goes from the full list straight to empty: kept on the partial list while it has
+        // fewer than min_partial slabs, freed after, with neither FREE_ADD_PARTIAL nor FREE_REMOVE_PARTIAL
+        assertEquals(minPartial, slub.slabinfo(c).numSlabs());
+        assertEquals(minPartial, slub.stats(c).get("free_add_partial"));
+        assertEquals(0, slub.stats(c).get("free_remove_partial"));
+        assertEquals(3, slub.stats(c).get("free_slab"));
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
     void remoteFreesAndPartialLists() {
         KmemCache c = slub.kmemCacheCreate("test-256", 256, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
         int perSlab = c.objectsPerSlab();
