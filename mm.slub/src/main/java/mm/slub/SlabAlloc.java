@@ -25,7 +25,7 @@ final class SlabAlloc {
             Slab slab = c.slab;
             c.freelist = slab.next[idx];
             slab.next[idx] = Slab.ALLOCATED;
-            c.stat[0]++; // ALLOC_FASTPATH
+            c.stat[SlubStat.ALLOC_FASTPATH.ordinal()]++;
             return slab.address(idx);
         }
         return slabAllocSlow(s, gfp, cpu, c);

@@ -23,7 +23,7 @@ final class SlabFree {
         if (slab == c.slab) {
             slab.next[idx] = (short) c.freelist;
             c.freelist = idx;
-            c.stat[2]++; // FREE_FASTPATH
+            c.stat[SlubStat.FREE_FASTPATH.ordinal()]++;
             return;
         }
         s.stat(cpu, SlubStat.FREE_SLOWPATH);
