@@ -59,15 +59,6 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
             }
             return n;
         }
-
-        @Override
-        public synchronized long freeOnPartial() {
-            long n = 0;
-            for (Slab s : slabs) {
-                n += s.objects - s.inuse;
-            }
-            return n;
-        }
     }
 
     /** The DS component: dormant until the switchboard makes it the active object cache. */

@@ -1,6 +1,5 @@
 package mm.slub;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
@@ -228,10 +227,5 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
     @Override
     protected void checkCache(KmemCacheSlub c, List<String> problems) {
         report.check(c, problems);
-    }
-
-    /** The caches, for tests and reports. */
-    List<KmemCacheSlub> slubCaches() {
-        return new ArrayList<>(cacheList());
     }
 }

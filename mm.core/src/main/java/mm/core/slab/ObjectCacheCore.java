@@ -654,7 +654,11 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         C c = resolve(cache);
         long slabs = c.nrSlabs();
         long objs = c.totalObjects();
-        return new SlabInfo(c.name(), objs - c.freeOnPartial(), objs, c.size(), c.objectsPerSlab(), 1 << c.order(), slabs, slabs);
+        long active = 0;
+        for (long n : inUse(c)) {
+            active += n;
+        }
+        return new SlabInfo(c.name(), active, objs, c.size(), c.objectsPerSlab(), 1 << c.order(), slabs, slabs);
     }
 
     @Override
@@ -679,7 +683,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** Slabs on the nodes' partial lists, per node. */
     protected abstract long[] partialSlabs(C c);
 
-    /** Objects in use, per node ({@code objects} in sysfs). */
+    /**
+     * Objects in use, per node ({@code objects} in sysfs): those not free on the nodes' partial
+     * lists (objects held by CPUs count as in use); slabinfo's active objects are their sum.
+     */
     protected abstract long[] inUse(C c);
 
     @Override
@@ -780,11 +787,6 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     private void accountSlab(Slab slab, int sign) {
         NodeStat item = slab.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? NodeStat.NR_SLAB_RECLAIMABLE : NodeStat.NR_SLAB_UNRECLAIMABLE;
         machine.node(slab.nid).modState(item, sign * (1L << slab.order));
-    }
-
-    /** The address of object {@code idx} of a slab. */
-    protected final long objectAddress(Slab slab, int idx) {
-        return slab.address(idx);
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------
