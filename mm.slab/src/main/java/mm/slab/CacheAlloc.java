@@ -109,21 +109,13 @@ final class CacheAlloc {
         int taken = 0;
         while (s.inuse < s.objects && batchcount > 0) {
             batchcount--;
-            int i = slabGetObj(s);
+            int i = s.getObj();
             s.next[i] = ArrayCache.IN_ARRAY;
             ac.push(s, i);
             taken++;
         }
         c.stat(cpu, SlabStat.LISTALLOCS, taken);
         return batchcount;
-    }
-
-    /** {@code slab_get_obj}: the first object of the slab's free chain, now counted in {@code inuse}; the node's lock held. */
-    static int slabGetObj(Slab s) {
-        int i = s.freelist;
-        s.freelist = s.next[i];
-        s.inuse++;
-        return i;
     }
 
     /**
@@ -155,8 +147,7 @@ final class CacheAlloc {
             }
             c.stat(cpu, SlabStat.NODEALLOCS);
             c.stat(cpu, SlabStat.LISTALLOCS);
-            int i = slabGetObj(s);
-            s.next[i] = Slab.ALLOCATED;
+            int i = s.getObj();
             n.freeObjects--;
             n.fixupSlabList(s);
             return s.address(i);

@@ -110,14 +110,10 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
                 }
                 c.slabs.add(slab);
             }
-            int idx = slab.freelist;
             if (c.geometry().debug()) {
-                SlabDebug.onAlloc(slab, idx, dm, machine, caller, cpu); // checks the free object, marks it in use
+                SlabDebug.onAlloc(slab, slab.freelist, dm, machine, caller, cpu); // checks the free object, marks it in use
             }
-            slab.freelist = slab.next[idx];
-            slab.next[idx] = Slab.ALLOCATED;
-            slab.inuse++;
-            return slab.address(idx);
+            return slab.address(slab.getObj());
         }
     }
 
@@ -126,11 +122,8 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
         synchronized (c) {
             if (c.geometry().debug()) {
                 SlabDebug.onFree(slab, idx, dm, machine, caller, cpu); // checks red zones, poisons the object
-                SlabDebug.setFreePointer(slab, idx, dm, slab.freelist);
             }
-            slab.next[idx] = (short) slab.freelist;
-            slab.freelist = idx;
-            slab.inuse--;
+            slab.putObj(idx); // with debugging, writes the free pointer too
         }
     }
 

@@ -46,11 +46,8 @@ final class SlubDebugPath {
     /** {@code alloc_single_from_partial}, the node's lock held. */
     private long allocSingle(KmemCacheSlub s, KmemCacheNode n, Slab slab, int cpu, int caller) {
         synchronized (slab) {
-            int idx = slab.freelist;
-            SlabDebug.onAlloc(slab, idx, slub.directMap(), slub.machine(), caller, cpu);
-            slab.freelist = slab.next[idx];
-            slab.next[idx] = Slab.ALLOCATED;
-            slab.inuse++;
+            SlabDebug.onAlloc(slab, slab.freelist, slub.directMap(), slub.machine(), caller, cpu);
+            int idx = slab.getObj();
             if (slab.freelist < 0) {
                 n.removePartial(slab);
                 n.addFull(slab);
@@ -72,11 +69,7 @@ final class SlubDebugPath {
         synchronized (n) {
             synchronized (slab) {
                 SlabDebug.onFree(slab, idx, slub.directMap(), slub.machine(), caller, cpu);
-                int prior = slab.freelist;
-                slab.next[idx] = (short) prior;
-                SlabDebug.setFreePointer(slab, idx, slub.directMap(), prior);
-                slab.freelist = idx;
-                slab.inuse--;
+                int prior = slab.putObj(idx);
                 // empty, and the node keeps min_partial slabs already: freed, whichever list it is on
                 discard = slab.inuse == 0 && n.partial.count >= s.geometry().minPartial();
                 if (prior < 0) {

@@ -88,8 +88,12 @@ public final class SlabDebug {
 
     /** {@code set_freepointer}: writes the address of the next free object (0 at the end) at the free pointer's offset. */
     public static void setFreePointer(Slab slab, int i, DirectMap dm, int nextIdx) {
-        long v = nextIdx >= 0 ? dm.virt(slab.pfn, slab.objectOffset(nextIdx)) : 0;
-        putLong(slab.mem, slab.objectOffset(i) + slab.cache.geometry().offset(), v);
+        setFreePointer(slab, i, nextIdx >= 0 ? dm.virt(slab.pfn, slab.objectOffset(nextIdx)) : 0);
+    }
+
+    /** {@code set_freepointer} with the next free object's address (0 for none). */
+    static void setFreePointer(Slab slab, int i, long next) {
+        putLong(slab.mem, slab.objectOffset(i) + slab.cache.geometry().offset(), next);
     }
 
     /** The free pointer stored in a free object ({@code get_freepointer}). */
