@@ -11,7 +11,6 @@ import mm.api.slab.ObjectConstructor;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
-import mm.api.subsystem.Switchboard;
 import mm.core.slab.DirectMap;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
@@ -21,8 +20,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -87,17 +84,9 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     public SlabAllocator(@Reference Machine machine, Config config, BundleContext context) {
         super(machine, null, new SlabGeometry.Tunables(0, 0, config.slab_max_order()));
         this.reapedEpoch = new long[machine.cpuCount()];
-        this.bootDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
+        bootSlubDebug(context);
         modified(config);
     }
-
-    /**
-     * The framework property of the boot option {@code slub_debug=} ({@code ./mm --slub_debug}),
-     * which SLAB honours too when its own {@code slab_debug} is empty.
-     */
-    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
-
-    private String bootDebug;
 
     /** An instance on a machine whose slabs come from {@code pages}, dormant until {@link #adopt}. */
     public SlabAllocator(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
@@ -108,18 +97,7 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     /** A new {@code slab_debug} (else the boot's {@code slub_debug}) applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        setSlubDebug(config.slab_debug().isBlank() ? bootDebug : config.slab_debug());
-    }
-
-    /** The active frame allocator, rebound by DS when it is swapped. */
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindFrames(FrameAllocator frames) {
-        setPageAllocator(frames);
-    }
-
-    void unbindFrames(FrameAllocator frames) {
-        // a swap binds the successor first; the old one forwards stale calls
+        ownSlubDebug(config.slab_debug());
     }
 
     @Override

@@ -8,7 +8,6 @@ import mm.api.machine.Machine;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectConstructor;
 import mm.api.subsystem.Subsystem;
-import mm.api.subsystem.Switchboard;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabCache;
@@ -17,8 +16,6 @@ import mm.core.slab.SlabGeometry;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The simplest correct object cache, to start your own from. Each cache keeps a plain list of its
@@ -70,17 +67,6 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
     /** An instance whose slabs come from {@code pages} (for the conformance kit). */
     public SlabSkeletonCache(Machine machine, FrameAllocator pages) {
         super(machine, pages, SlabGeometry.Tunables.DEFAULT);
-    }
-
-    /** The active frame allocator: slab pages come from it. */
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindPages(FrameAllocator pages) {
-        setPageAllocator(pages);
-    }
-
-    void unbindPages(FrameAllocator pages) {
-        // the successor is bound first
     }
 
     @Override

@@ -25,10 +25,15 @@ import mm.api.slab.SlabFlags;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
+import mm.api.subsystem.Switchboard;
 import mm.core.page.CpuGates;
 import mm.core.page.FrameState;
 import mm.core.page.HandoverLatch;
 import mm.core.trace.KmemTrace;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
@@ -96,6 +101,21 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         this.pages = pages;
     }
 
+    /**
+     * DS: the active frame allocator, rebound when it is swapped (every implementation's component
+     * inherits this reference: the root bnd.bnd's {@code -dsannotations-options: inherit}).
+     */
+    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    protected void bindFrames(FrameAllocator frames) {
+        setPageAllocator(frames);
+    }
+
+    /** DS: a frame allocator stops being active. */
+    protected void unbindFrames(FrameAllocator frames) {
+        // a swap binds the successor first; the old one forwards stale calls
+    }
+
     /** The page allocator. */
     protected FrameAllocator pages() {
         FrameAllocator p = pages;
@@ -103,6 +123,29 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             throw new IllegalStateException("no page allocator is active");
         }
         return p;
+    }
+
+    /**
+     * The framework property of the boot option {@code slub_debug=} ({@code ./mm --slub_debug}),
+     * which every implementation honours when its own debug option is empty.
+     */
+    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
+
+    /** The boot's {@code slub_debug=} ({@link #SLUB_DEBUG_PROPERTY}), null for none. */
+    private volatile String bootSlubDebug;
+
+    /** DS activation: remembers the boot's {@code slub_debug=} ({@link #SLUB_DEBUG_PROPERTY}) of the framework. */
+    protected final void bootSlubDebug(BundleContext context) {
+        this.bootSlubDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
+    }
+
+    /**
+     * The implementation's own debug option (its configuration's, applied by DS on activation and
+     * on each change) for caches created from now on; when it is empty, the boot's
+     * {@code slub_debug=} ({@link #bootSlubDebug}) applies.
+     */
+    protected final void ownSlubDebug(String own) {
+        setSlubDebug(own == null || own.isBlank() ? bootSlubDebug : own);
     }
 
     /**
