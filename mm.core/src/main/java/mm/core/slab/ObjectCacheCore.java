@@ -623,9 +623,22 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     public long kmemCacheShrink(KmemCache cache) {
         return onAllCpus(() -> {
             C c = resolve(cache);
+            long before = slabPages(c);
             flushAll(c);
-            return shrinkCache(c);
+            shrinkCache(c);
+            return before - slabPages(c); // flush_all may free empty slabs too
         }, next -> next.kmemCacheShrink(cache));
+    }
+
+    /** Pages in the slabs of a cache. */
+    private long slabPages(C c) {
+        long n = 0;
+        for (Slab s : table.all()) {
+            if (s.cache == c) {
+                n += 1L << s.order;
+            }
+        }
+        return n;
     }
 
     @Override
