@@ -153,11 +153,13 @@ public final class ObjectCacheConformance implements ConformanceSuite {
                         objects::objectsAlignedDisjointInSlabFrames),
                 check("bad-frees-rejected",
                         "kfree / kmemCacheFree of a double free, a free slot, the inside of an object, a free or reserved "
-                                + "frame, a large kmalloc's second page, a non-RAM address, the wrong cache: refused, nothing changes",
+                                + "frame, a large kmalloc's second page, a large kmalloc already freed, a non-RAM address, the "
+                                + "wrong cache: refused, nothing changes",
                         objects::badFreesRejected),
                 check("everything-freed-returns-every-frame",
                         "after a seeded mix on two CPUs, freeing everything, destroying the caches and kmemCacheShrink of "
-                                + "every cache, every zone's free pages are back to those right after adopt(BOOT), check() clean",
+                                + "every cache (which returns the pages it gave back), every zone's free pages are back to those "
+                                + "right after adopt(BOOT), check() clean",
                         objects::everythingFreedReturnsEveryFrame),
                 check("debug-double-free-reported",
                         "with SLAB_DEBUG_FLAGS a double free throws SlabCorruptionException \"BUG NAME (Not tainted): ...\", "
