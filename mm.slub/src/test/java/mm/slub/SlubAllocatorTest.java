@@ -184,8 +184,10 @@ class SlubAllocatorTest {
             }
             return null;
         });
-        assertTrue(slub.stats(c).get("cpu_partial_free") >= 9);
-        assertTrue(slub.stats(c).get("free_slowpath") >= 9);
+        assertEquals(9, slub.stats(c).get("cpu_partial_free"));
+        assertEquals(9, slub.stats(c).get("free_slowpath"));
+        assertEquals(1, slub.stats(c).get("cpu_partial_drain"), "the ninth slab found the chain full: it went to the node");
+        assertEquals(7, slub.stats(c).get("free_add_partial"), "__put_partials: the drained slabs onto the node's partial list");
         assertTrue(slub.check().isEmpty(), slub.check().toString());
         // everything back from CPU 1
         m.runOn(1, () -> {
