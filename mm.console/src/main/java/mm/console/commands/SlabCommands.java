@@ -306,8 +306,18 @@ public class SlabCommands extends ActiveCommands {
         }
         errors.forEach(System.out::println);
         System.out.flush();
-        throw new CommandError("validate: " + errors.size() + (errors.size() == 1 ? " error" : " errors") + " in " + name
-                + ", listed above");
+        long n = errorsIn(errors);
+        throw new CommandError("validate: " + n + (n == 1 ? " error" : " errors") + " in " + name + ", listed above");
+    }
+
+    /**
+     * The errors in what {@link ObjectCache#validate} returned: its reports' {@code BUG} lines (one
+     * per error, each followed by its details), or, from an implementation that writes no such
+     * line, its lines.
+     */
+    static long errorsIn(List<String> report) {
+        long bugs = report.stream().filter(l -> l.startsWith("BUG ")).count();
+        return bugs > 0 ? bugs : report.size();
     }
 
     // calls

@@ -207,11 +207,15 @@ class SlabCommandsTest {
 
     @Test
     void validatePrintsEachErrorThenFailsInOneLine() {
-        answers.put("validate", a -> a[0] == FOO ? List.of() : List.of("error one", "error two"));
+        // two kernel reports: each error a BUG line, its details and a FIX line
+        List<String> reports = List.of("BUG kmalloc-128 (Not tainted): Poison overwritten", "Slab 0x1 objects=32 used=1",
+                "FIX kmalloc-128: Restoring Poison", "BUG kmalloc-128 (Not tainted): Right Redzone overwritten",
+                "Object 0x2", "FIX kmalloc-128: Restoring Right Redzone");
+        answers.put("validate", a -> a[0] == FOO ? List.of() : reports);
 
         assertEquals("foo: consistent, validate found no errors", commands.validate("foo"));
         assertEquals("validate: 2 errors in kmalloc-128, listed above", error(() -> commands.validate("kmalloc-128")));
-        assertEquals("error one\nerror two\n", printed.toString(StandardCharsets.UTF_8));
+        assertEquals(String.join("\n", reports) + "\n", printed.toString(StandardCharsets.UTF_8));
     }
 
     @Test
