@@ -170,7 +170,7 @@ public class SlabCommands extends ActiveCommands {
         int n = (int) Args.size("size", size, 1, Kmalloc.KMALLOC_MAX_SIZE);
         long al = Args.size("align", align, 0, Machine.PAGE_SIZE);
         if (Long.bitCount(al) > 1) {
-            throw new CommandError("align " + al + " is not a power of two: accepted are 0 (the default) or 8, 16, 32 ... 4096");
+            throw new CommandError("align " + al + " is not a power of two: accepted are 0 (the default) or a power of two up to 4096");
         }
         long f = Args.slabFlags(flags);
         return call("kmem_cache_create", ActiveCall.CALL_MS,
