@@ -94,7 +94,7 @@ public class SlabCommands extends ActiveCommands {
     @Descriptor("free what kmalloc returned (kfree)")
     public void kfree(@Descriptor(ADDR_HELP) String addr) {
         long a = Args.address(addr);
-        call("kfree", ActiveCall.CALL_MS, oc -> {
+        call("kfree", REFUSED, ActiveCall.CALL_MS, oc -> {
             oc.kfree(a);
             return null;
         });
@@ -198,7 +198,7 @@ public class SlabCommands extends ActiveCommands {
     @Descriptor("free an object of cache NAME (kmem_cache_free)")
     public void kmem_cache_free(@Descriptor(CACHE_HELP) String name, @Descriptor(ADDR_HELP) String addr) {
         long a = Args.address(addr);
-        call("kmem_cache_free", ActiveCall.CALL_MS, oc -> {
+        call("kmem_cache_free", REFUSED, ActiveCall.CALL_MS, oc -> {
             oc.kmemCacheFree(cache(oc, name), a);
             return null;
         });
@@ -214,7 +214,7 @@ public class SlabCommands extends ActiveCommands {
 
     @Descriptor("destroy cache NAME (kmem_cache_destroy); refused while objects are allocated from it")
     public void kmem_cache_destroy(@Descriptor(CACHE_HELP) String name) {
-        call("kmem_cache_destroy", ActiveCall.SCAN_MS, oc -> {
+        call("kmem_cache_destroy", REFUSED, ActiveCall.SCAN_MS, oc -> {
             oc.kmemCacheDestroy(cache(oc, name));
             return null;
         });
@@ -329,6 +329,19 @@ public class SlabCommands extends ActiveCommands {
      * @param op the kernel function called, for the messages
      */
     private <T> T call(String op, long limitMs, Function<ObjectCache, T> work) {
+        return call(op, STOPPED, limitMs, work);
+    }
+
+    /** What a corruption report means for a call that frees: the free was refused. */
+    private static final String REFUSED = "refused";
+    /** What a corruption report means for the other calls. */
+    private static final String STOPPED = "stopped by a corruption";
+
+    /**
+     * {@link #call(String, long, Function)} saying what a corruption report means for this call
+     * ({@link #REFUSED}, {@link #STOPPED}).
+     */
+    private <T> T call(String op, String onCorruption, long limitMs, Function<ObjectCache, T> work) {
         ObjectCache oc = slabs;
         if (oc == null) {
             throw new CommandError("no ObjectCache implementation is active: mm:impls lists the installed ones");
@@ -338,8 +351,7 @@ public class SlabCommands extends ActiveCommands {
         } catch (SlabCorruptionException e) {
             e.report().forEach(System.out::println);
             System.out.flush();
-            boolean free = op.equals("kfree") || op.equals("kmem_cache_free") || op.equals("kmem_cache_destroy");
-            throw new CommandError(op + (free ? ": refused" : ": stopped by a corruption") + ", see the report above");
+            throw new CommandError(op + ": " + onCorruption + ", see the report above");
         }
     }
 
