@@ -14,11 +14,11 @@ import mm.api.slab.ObjectCache;
 import mm.api.slab.SlabCorruptionException;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Switchboard;
-import mm.console.slab.HexDumpFormatter;
 import mm.console.slab.SlabDescribeFormatter;
 import mm.console.slab.SlabinfoFormatter;
 import mm.console.slab.SlabtopFormatter;
 import mm.console.slab.SysfsFormatter;
+import mm.core.slab.HexDump;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -295,7 +295,9 @@ public class SlabCommands extends ActiveCommands {
         long a = Args.address(addr);
         int n = (int) Args.size("length", len, 1, PEEK_MAX);
         byte[] bytes = call("peek", ActiveCall.CALL_MS, oc -> oc.peek(a, n));
-        return Args.view(HexDumpFormatter.format("", a, bytes));
+        StringBuilder dump = new StringBuilder();
+        HexDump.lines("", a, bytes, 0, bytes.length).forEach(l -> dump.append(l).append('\n'));
+        return Args.view(dump.toString());
     }
 
     @Descriptor("check every slab of cache NAME (validate_slab_cache): print each error found, or that it is consistent")
