@@ -12,6 +12,9 @@ import mm.core.slab.Slab;
  */
 final class SlabFlush {
 
+    /** {@code SHRINK_PROMOTE_MAX}: the free-object counts {@code __kmem_cache_do_shrink} sorts by. */
+    static final int SHRINK_PROMOTE_MAX = 32;
+
     private final SlubAllocator slub;
 
     SlabFlush(SlubAllocator slub) {
@@ -100,8 +103,9 @@ final class SlabFlush {
                     (slab.inuse == 0 ? empty : keep).add(slab);
                     slab = next;
                 }
-                // promote: fewest free objects first, so that allocations fill them up
-                keep.sort((a, b) -> Integer.compare(b.inuse, a.inuse));
+                // promote: fewest free objects first, so that allocations fill them up; slabs with more than
+                // SHRINK_PROMOTE_MAX free objects keep their order, after the others
+                keep.sort(java.util.Comparator.comparingInt(slab -> Math.min(slab.objects - slab.inuse, SHRINK_PROMOTE_MAX + 1)));
                 for (Slab slab : keep) {
                     n.addPartial(slab, true);
                 }
