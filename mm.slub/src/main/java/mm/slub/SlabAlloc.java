@@ -53,7 +53,8 @@ final class SlabAlloc {
             slab.nextSlab = null;
             int freelist = getFreelist(slab);
             if (freelist < 0) {
-                continue; // cannot happen: a partial slab has a free object
+                throw new IllegalStateException(s.name() + ": " + slab + " was on CPU " + cpu
+                        + "'s partial list without a free object");
             }
             slab.list = KmemCacheNode.CPU_SLAB;
             c.slab = slab;
