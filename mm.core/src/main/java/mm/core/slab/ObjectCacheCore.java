@@ -15,7 +15,6 @@ import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
 import mm.api.machine.NodeStat;
-import mm.api.machine.Owners;
 import mm.api.machine.PageFlags;
 import mm.api.slab.KmemCache;
 import mm.api.slab.Kmalloc;
@@ -832,11 +831,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         return slab;
     }
 
-    /** {@code discard_slab}: unmarks the frames and gives them back to the page allocator. */
+    /** {@code discard_slab}: unmarks the frames and gives them back to the page allocator (whose free_pages_prepare clears the owner). */
     protected final void discardSlab(Slab slab) {
         accountSlab(slab, -1);
         table.remove(slab);
-        ft.setOwner(slab.pfn, Owners.NONE);
         pages().freePages(slab.pfn, slab.order);
     }
 
