@@ -221,7 +221,9 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     /**
      * {@code enable_cpucache}: the array size by object size (1 above 128 KiB, 8 above a page, 24
      * above 1 KiB, 54 above 256 bytes, else 120; at most 32 with debugging), {@code batchcount}
-     * half of it, a shared array of 8 batches for objects up to a page on SMP.
+     * half of it, a shared array of 8 batches for objects up to a page on SMP. Caches with debugging
+     * use no arrays ({@link SlabDebugPath}): their cap shows in the tunables, as CONFIG_DEBUG_SLAB's
+     * did, and sets their nodes' {@code free_limit} through {@code batchcount}.
      */
     private void enableCpucache(KmemCacheSlab c) {
         int size = c.size();
