@@ -1,5 +1,6 @@
 package mm.slab;
 
+import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabList;
 
@@ -156,13 +157,10 @@ final class CacheAlloc {
 
     /**
      * {@code fallback_alloc}: the local node could neither refill nor grow (the page allocator
-     * already tried every node): any other node's free objects, nearest by number first.
+     * already tried every node): any other node's free objects, in {@link ObjectCacheCore#otherNodes} order.
      */
     private long fallbackAlloc(KmemCacheSlab c, int cpu) {
-        int nodes = c.node.length;
-        int nid = slab.nodeOf(cpu);
-        for (int k = 1; k < nodes; k++) {
-            int other = (nid + k) % nodes;
+        for (int other : ObjectCacheCore.otherNodes(slab.nodeOf(cpu), c.node.length)) {
             long obj;
             synchronized (c.node[other]) {
                 obj = c.node[other].freeObjects > 0 ? cacheAllocNode(c, other, cpu) : 0;

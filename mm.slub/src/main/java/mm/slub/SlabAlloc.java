@@ -1,5 +1,6 @@
 package mm.slub;
 
+import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 
 /**
@@ -109,14 +110,15 @@ final class SlabAlloc {
 
     /**
      * {@code get_partial}: the node's partial list, then the other nodes' ({@code get_any_partial},
-     * nearest first by node number). The slab returned is off every list.
+     * in {@link ObjectCacheCore#otherNodes} order). The slab returned is off every list.
      */
     private Slab getPartial(KmemCacheSlub s, int nid, int cpu, KmemCacheCpu c) {
         Slab slab = getPartialNode(s, s.node[nid], cpu, c);
-        for (int other = 0; slab == null && other < s.node.length; other++) {
-            if (other != nid) {
-                slab = getPartialNode(s, s.node[other], cpu, c);
+        for (int other : ObjectCacheCore.otherNodes(nid, s.node.length)) {
+            if (slab != null) {
+                break;
             }
+            slab = getPartialNode(s, s.node[other], cpu, c);
         }
         return slab;
     }

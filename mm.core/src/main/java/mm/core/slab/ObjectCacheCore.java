@@ -967,6 +967,19 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         return out;
     }
 
+    /**
+     * Where an allocation for node {@code nid} falls back to: the other nodes of {@code nodes},
+     * nearest by number first ({@code nid + 1}, {@code nid + 2} ... modulo {@code nodes}), the same
+     * order for every path of every implementation.
+     */
+    public static int[] otherNodes(int nid, int nodes) {
+        int[] out = new int[nodes - 1];
+        for (int k = 1; k < nodes; k++) {
+            out[k - 1] = (nid + k) % nodes;
+        }
+        return out;
+    }
+
     /** The number of simulated CPUs. */
     protected final int cpus() {
         return cpus;
