@@ -105,6 +105,27 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void tuneCpucacheOnAQuiescedInstanceTunesItsSuccessor() {
+        KmemCache c = slab.kmemCacheCreate("test-tune", 64, 0, 0, null);
+        Handover h = slab.quiesce();
+        SlabAllocator next = new SlabAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        next.adopt(h);
+        slab.forwardTo(next);
+        slab.tuneCpucache(c, 8, 4, 0);
+        KmemCacheSlab k = next.slabCaches().stream().filter(x -> x.name().equals("test-tune")).findFirst().orElseThrow();
+        assertEquals(8, k.limit);
+        assertEquals(8, k.array[0].limit);
+        assertTrue(next.check().isEmpty(), next.check().toString());
+        Handover toSlub = next.quiesce();
+        mm.slub.SlubAllocator slub = new mm.slub.SlubAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
+        slub.adopt(toSlub);
+        next.forwardTo(slub);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> next.tuneCpucache(c, 8, 4, 0));
+        assertEquals("tuneCpucache(test-tune): the object cache is now 'slub', which has no per-CPU arrays to tune: only "
+                + "SLAB's are", e.getMessage());
+    }
+
+    @Test
     void handOverToAnotherSlabKeepsEveryObject() {
         KmemCache c = slab.kmemCacheCreate("handed", 200, 0, SlabFlags.SLAB_RECLAIM_ACCOUNT, null);
         Set<Long> objs = new HashSet<>();
