@@ -1,5 +1,6 @@
 package mm.slab;
 
+import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabList;
 
@@ -109,21 +110,13 @@ final class CacheAlloc {
         int taken = 0;
         while (s.inuse < s.objects && batchcount > 0) {
             batchcount--;
-            int i = slabGetObj(s);
+            int i = s.getObj();
             s.next[i] = ArrayCache.IN_ARRAY;
             ac.push(s, i);
             taken++;
         }
         c.stat(cpu, SlabStat.LISTALLOCS, taken);
         return batchcount;
-    }
-
-    /** {@code slab_get_obj}: the first object of the slab's free chain, now counted in {@code inuse}; the node's lock held. */
-    static int slabGetObj(Slab s) {
-        int i = s.freelist;
-        s.freelist = s.next[i];
-        s.inuse++;
-        return i;
     }
 
     /**
@@ -155,8 +148,7 @@ final class CacheAlloc {
             }
             c.stat(cpu, SlabStat.NODEALLOCS);
             c.stat(cpu, SlabStat.LISTALLOCS);
-            int i = slabGetObj(s);
-            s.next[i] = Slab.ALLOCATED;
+            int i = s.getObj();
             n.freeObjects--;
             n.fixupSlabList(s);
             return s.address(i);
@@ -165,13 +157,10 @@ final class CacheAlloc {
 
     /**
      * {@code fallback_alloc}: the local node could neither refill nor grow (the page allocator
-     * already tried every node): any other node's free objects, nearest by number first.
+     * already tried every node): any other node's free objects, in {@link ObjectCacheCore#otherNodes} order.
      */
     private long fallbackAlloc(KmemCacheSlab c, int cpu) {
-        int nodes = c.node.length;
-        int nid = slab.nodeOf(cpu);
-        for (int k = 1; k < nodes; k++) {
-            int other = (nid + k) % nodes;
+        for (int other : ObjectCacheCore.otherNodes(slab.nodeOf(cpu), c.node.length)) {
             long obj;
             synchronized (c.node[other]) {
                 obj = c.node[other].freeObjects > 0 ? cacheAllocNode(c, other, cpu) : 0;

@@ -3,7 +3,6 @@ package mm.slab;
 import java.util.ArrayList;
 import java.util.List;
 import mm.core.slab.Slab;
-import mm.core.slab.SlabDebug;
 
 /**
  * Freeing (mm/slab.c): {@code ___cache_free} pushes onto the CPU's array cache; a full array
@@ -97,7 +96,7 @@ final class CacheFree {
     /** One object of {@code free_block}'s loop: {@code slab_put_obj}, then the slab to slabs_free or the tail of slabs_partial. */
     private void putObj(KmemCacheSlab c, KmemCacheNode n, Slab s, int i) {
         n.unlist(s);
-        slabPutObj(s, i);
+        s.putObj(i);
         n.freeObjects++;
         if (s.inuse == 0) {
             n.free.addHead(s);
@@ -121,19 +120,5 @@ final class CacheFree {
             list.add(s);
         }
         return list;
-    }
-
-    /**
-     * {@code slab_put_obj}: object {@code i} to the head of the slab's free chain; with debugging
-     * its free pointer is written too.
-     */
-    void slabPutObj(Slab s, int i) {
-        int prior = s.freelist;
-        s.next[i] = (short) prior;
-        s.freelist = i;
-        s.inuse--;
-        if (s.mem != null) {
-            SlabDebug.setFreePointer(s, i, slab.directMap(), prior);
-        }
     }
 }

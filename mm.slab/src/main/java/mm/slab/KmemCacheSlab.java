@@ -81,16 +81,4 @@ final class KmemCacheSlab extends SlabCache {
         }
         return n;
     }
-
-    /** What SLAB's slabinfo subtracts from num_objs: the nodes' {@code free_objects} (objects in array caches count as active). */
-    @Override
-    public long freeOnPartial() {
-        long n = 0;
-        for (KmemCacheNode kn : node) {
-            synchronized (kn) {
-                n += kn.freeObjects;
-            }
-        }
-        return n;
-    }
 }

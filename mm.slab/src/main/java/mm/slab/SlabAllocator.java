@@ -11,7 +11,6 @@ import mm.api.slab.ObjectConstructor;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
-import mm.api.subsystem.Switchboard;
 import mm.core.slab.DirectMap;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
@@ -21,8 +20,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -87,17 +84,9 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     public SlabAllocator(@Reference Machine machine, Config config, BundleContext context) {
         super(machine, null, new SlabGeometry.Tunables(0, 0, config.slab_max_order()));
         this.reapedEpoch = new long[machine.cpuCount()];
-        this.bootDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
+        bootSlubDebug(context);
         modified(config);
     }
-
-    /**
-     * The framework property of the boot option {@code slub_debug=} ({@code ./mm --slub_debug}),
-     * which SLAB honours too when its own {@code slab_debug} is empty.
-     */
-    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
-
-    private String bootDebug;
 
     /** An instance on a machine whose slabs come from {@code pages}, dormant until {@link #adopt}. */
     public SlabAllocator(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
@@ -108,18 +97,7 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     /** A new {@code slab_debug} (else the boot's {@code slub_debug}) applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        setSlubDebug(config.slab_debug().isBlank() ? bootDebug : config.slab_debug());
-    }
-
-    /** The active frame allocator, rebound by DS when it is swapped. */
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindFrames(FrameAllocator frames) {
-        setPageAllocator(frames);
-    }
-
-    void unbindFrames(FrameAllocator frames) {
-        // a swap binds the successor first; the old one forwards stale calls
+        ownSlubDebug(config.slab_debug());
     }
 
     @Override
@@ -243,7 +221,9 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
     /**
      * {@code enable_cpucache}: the array size by object size (1 above 128 KiB, 8 above a page, 24
      * above 1 KiB, 54 above 256 bytes, else 120; at most 32 with debugging), {@code batchcount}
-     * half of it, a shared array of 8 batches for objects up to a page on SMP.
+     * half of it, a shared array of 8 batches for objects up to a page on SMP. Caches with debugging
+     * use no arrays ({@link SlabDebugPath}): their cap shows in the tunables, as CONFIG_DEBUG_SLAB's
+     * did, and sets their nodes' {@code free_limit} through {@code batchcount}.
      */
     private void enableCpucache(KmemCacheSlab c) {
         int size = c.size();
@@ -279,13 +259,17 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
             throw new IllegalArgumentException("tunables limit " + limit + ", batchcount " + batchcount + ", shared " + shared
                     + " are refused: accepted are 1 <= batchcount <= limit <= 4096 and 0 <= shared, shared x batchcount <= 65536");
         }
-        KmemCacheSlab c = resolve(cache);
-        gates.lockAll();
-        try {
-            reap.doTuneCpucache(c, limit, batchcount, shared);
-        } finally {
-            gates.unlockAll();
-        }
+        onAllCpus(() -> {
+            reap.doTuneCpucache(resolve(cache), limit, batchcount, shared);
+            return null;
+        }, next -> {
+            if (!(next instanceof SlabAllocator slab)) {
+                throw new IllegalStateException("tuneCpucache(" + cache.name() + "): the object cache is now '" + next.implName()
+                        + "', which has no per-CPU arrays to tune: only SLAB's are");
+            }
+            slab.tuneCpucache(cache, limit, batchcount, shared);
+            return null;
+        });
     }
 
     // ---- ObjectCacheCore ---------------------------------------------------------------------------

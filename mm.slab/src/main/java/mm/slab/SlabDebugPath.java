@@ -53,8 +53,7 @@ final class SlabDebugPath {
         int i;
         synchronized (s) {
             SlabDebug.onAlloc(s, s.freelist, slab.directMap(), slab.machine(), caller, cpu);
-            i = CacheAlloc.slabGetObj(s);
-            s.next[i] = Slab.ALLOCATED;
+            i = s.getObj();
         }
         c.stat(cpu, SlabStat.LISTALLOCS);
         n.freeObjects--;

@@ -8,7 +8,6 @@ import mm.api.machine.Machine;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectConstructor;
 import mm.api.subsystem.Subsystem;
-import mm.api.subsystem.Switchboard;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabCache;
@@ -17,8 +16,6 @@ import mm.core.slab.SlabGeometry;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The simplest correct object cache, to start your own from. Each cache keeps a plain list of its
@@ -59,15 +56,6 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
             }
             return n;
         }
-
-        @Override
-        public synchronized long freeOnPartial() {
-            long n = 0;
-            for (Slab s : slabs) {
-                n += s.objects - s.inuse;
-            }
-            return n;
-        }
     }
 
     /** The DS component: dormant until the switchboard makes it the active object cache. */
@@ -79,17 +67,6 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
     /** An instance whose slabs come from {@code pages} (for the conformance kit). */
     public SlabSkeletonCache(Machine machine, FrameAllocator pages) {
         super(machine, pages, SlabGeometry.Tunables.DEFAULT);
-    }
-
-    /** The active frame allocator: slab pages come from it. */
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindPages(FrameAllocator pages) {
-        setPageAllocator(pages);
-    }
-
-    void unbindPages(FrameAllocator pages) {
-        // the successor is bound first
     }
 
     @Override
@@ -119,14 +96,10 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
                 }
                 c.slabs.add(slab);
             }
-            int idx = slab.freelist;
             if (c.geometry().debug()) {
-                SlabDebug.onAlloc(slab, idx, dm, machine, caller, cpu); // checks the free object, marks it in use
+                SlabDebug.onAlloc(slab, slab.freelist, dm, machine, caller, cpu); // checks the free object, marks it in use
             }
-            slab.freelist = slab.next[idx];
-            slab.next[idx] = Slab.ALLOCATED;
-            slab.inuse++;
-            return slab.address(idx);
+            return slab.address(slab.getObj());
         }
     }
 
@@ -135,11 +108,8 @@ public class SlabSkeletonCache extends ObjectCacheCore<SlabSkeletonCache.Cache> 
         synchronized (c) {
             if (c.geometry().debug()) {
                 SlabDebug.onFree(slab, idx, dm, machine, caller, cpu); // checks red zones, poisons the object
-                SlabDebug.setFreePointer(slab, idx, dm, slab.freelist);
             }
-            slab.next[idx] = (short) slab.freelist;
-            slab.freelist = idx;
-            slab.inuse--;
+            slab.putObj(idx); // with debugging, writes the free pointer too
         }
     }
 

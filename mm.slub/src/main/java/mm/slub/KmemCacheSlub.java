@@ -56,19 +56,4 @@ final class KmemCacheSlub extends SlabCache {
         }
         return sum;
     }
-
-    @Override
-    public long freeOnPartial() {
-        long n = 0;
-        for (KmemCacheNode kn : node) {
-            synchronized (kn) {
-                for (var s = kn.partial.head; s != null; s = s.nextSlab) {
-                    synchronized (s) {
-                        n += s.objects - s.inuse;
-                    }
-                }
-            }
-        }
-        return n;
-    }
 }

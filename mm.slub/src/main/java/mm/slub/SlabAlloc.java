@@ -1,5 +1,6 @@
 package mm.slub;
 
+import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
 
 /**
@@ -25,7 +26,7 @@ final class SlabAlloc {
             Slab slab = c.slab;
             c.freelist = slab.next[idx];
             slab.next[idx] = Slab.ALLOCATED;
-            c.stat[0]++; // ALLOC_FASTPATH
+            c.stat[SlubStat.ALLOC_FASTPATH.ordinal()]++;
             return slab.address(idx);
         }
         return slabAllocSlow(s, gfp, cpu, c);
@@ -53,7 +54,8 @@ final class SlabAlloc {
             slab.nextSlab = null;
             int freelist = getFreelist(slab);
             if (freelist < 0) {
-                continue; // cannot happen: a partial slab has a free object
+                throw new IllegalStateException(s.name() + ": " + slab + " was on CPU " + cpu
+                        + "'s partial list without a free object");
             }
             slab.list = KmemCacheNode.CPU_SLAB;
             c.slab = slab;
@@ -108,14 +110,15 @@ final class SlabAlloc {
 
     /**
      * {@code get_partial}: the node's partial list, then the other nodes' ({@code get_any_partial},
-     * nearest first by node number). The slab returned is off every list.
+     * in {@link ObjectCacheCore#otherNodes} order). The slab returned is off every list.
      */
     private Slab getPartial(KmemCacheSlub s, int nid, int cpu, KmemCacheCpu c) {
         Slab slab = getPartialNode(s, s.node[nid], cpu, c);
-        for (int other = 0; slab == null && other < s.node.length; other++) {
-            if (other != nid) {
-                slab = getPartialNode(s, s.node[other], cpu, c);
+        for (int other : ObjectCacheCore.otherNodes(nid, s.node.length)) {
+            if (slab != null) {
+                break;
             }
+            slab = getPartialNode(s, s.node[other], cpu, c);
         }
         return slab;
     }

@@ -12,6 +12,9 @@ import mm.core.slab.Slab;
  */
 final class SlabFlush {
 
+    /** {@code SHRINK_PROMOTE_MAX}: the free-object counts {@code __kmem_cache_do_shrink} sorts by. */
+    static final int SHRINK_PROMOTE_MAX = 32;
+
     private final SlubAllocator slub;
 
     SlabFlush(SlubAllocator slub) {
@@ -38,12 +41,15 @@ final class SlabFlush {
 
     /**
      * {@code deactivate_slab}: the CPU's private objects go back on the slab's freelist, the slab is
-     * unfrozen and goes to its node's partial list (tail if the CPU still had objects, head
-     * otherwise), is freed if empty and the node has {@code min_partial} slabs, or, full, to no list.
+     * unfrozen and goes to its node's partial list, is freed if empty and the node has
+     * {@code min_partial} slabs, or, full, to no list. The partial list's tail takes it only when
+     * other CPUs freed objects into it meanwhile ({@code slab->freelist} non-NULL, the test that
+     * counts {@code DEACTIVATE_REMOTE_FREES}); otherwise its head, whether or not the CPU still
+     * had objects of it.
      */
     void deactivateSlab(KmemCacheSlub s, Slab slab, int freelist, int cpu) {
         KmemCacheNode n = s.node[slab.nid];
-        boolean tail = freelist >= 0;
+        boolean tail = false;
         boolean discard = false;
         synchronized (n) {
             int inuse;
@@ -51,6 +57,7 @@ final class SlabFlush {
             synchronized (slab) {
                 if (slab.freelist >= 0) {
                     s.stat(cpu, SlubStat.DEACTIVATE_REMOTE_FREES);
+                    tail = true;
                 }
                 int idx = freelist;
                 while (idx >= 0) {
@@ -96,8 +103,9 @@ final class SlabFlush {
                     (slab.inuse == 0 ? empty : keep).add(slab);
                     slab = next;
                 }
-                // promote: fewest free objects first, so that allocations fill them up
-                keep.sort((a, b) -> Integer.compare(b.inuse, a.inuse));
+                // promote: fewest free objects first, so that allocations fill them up; slabs with more than
+                // SHRINK_PROMOTE_MAX free objects keep their order, after the others
+                keep.sort(java.util.Comparator.comparingInt(slab -> Math.min(slab.objects - slab.inuse, SHRINK_PROMOTE_MAX + 1)));
                 for (Slab slab : keep) {
                     n.addPartial(slab, true);
                 }

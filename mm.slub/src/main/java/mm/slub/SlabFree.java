@@ -23,7 +23,7 @@ final class SlabFree {
         if (slab == c.slab) {
             slab.next[idx] = (short) c.freelist;
             c.freelist = idx;
-            c.stat[2]++; // FREE_FASTPATH
+            c.stat[SlubStat.FREE_FASTPATH.ordinal()]++;
             return;
         }
         s.stat(cpu, SlubStat.FREE_SLOWPATH);
@@ -42,7 +42,7 @@ final class SlabFree {
                 wasFrozen = slab.frozen;
                 inuse = slab.inuse - 1;
                 if (!needsList(s, prior, wasFrozen, inuse)) {
-                    push(slab, idx, prior);
+                    slab.putObj(idx);
                 }
                 else {
                     prior = Integer.MIN_VALUE; // take the node's lock first, then retry
@@ -66,7 +66,7 @@ final class SlabFree {
                     if (!needsList(s, prior, wasFrozen, inuse)) {
                         continue; // changed meanwhile: start over
                     }
-                    push(slab, idx, prior);
+                    slab.putObj(idx);
                 }
                 boolean onNodePartial = slab.list == KmemCacheNode.NODE_PARTIAL;
                 if (prior >= 0 && !onNodePartial) {
@@ -99,12 +99,6 @@ final class SlabFree {
      */
     private static boolean needsList(KmemCacheSlub s, int prior, boolean wasFrozen, int inuse) {
         return (inuse == 0 || prior < 0) && !wasFrozen && (!s.hasCpuPartial || prior >= 0);
-    }
-
-    private static void push(Slab slab, int idx, int prior) {
-        slab.next[idx] = (short) prior;
-        slab.freelist = idx;
-        slab.inuse--;
     }
 
     /**

@@ -1,6 +1,5 @@
 package mm.slub;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
@@ -8,7 +7,6 @@ import mm.api.machine.Machine;
 import mm.api.slab.ObjectCache;
 import mm.api.slab.ObjectConstructor;
 import mm.api.subsystem.Subsystem;
-import mm.api.subsystem.Switchboard;
 import mm.core.slab.DirectMap;
 import mm.core.slab.ObjectCacheCore;
 import mm.core.slab.Slab;
@@ -18,8 +16,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -70,35 +66,19 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
     @Activate
     public SlubAllocator(@Reference Machine machine, Config config, BundleContext context) {
         super(machine, null, new SlabGeometry.Tunables(config.slub_min_objects(), config.slub_min_order(), config.slub_max_order()));
-        this.bootDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
+        bootSlubDebug(context);
         modified(config);
     }
-
-    /** The framework property that carries the boot option {@code slub_debug=} ({@code ./mm --slub_debug}). */
-    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
-
-    private String bootDebug;
 
     /** An instance on a machine whose slabs come from {@code pages}, dormant until {@link #adopt}. */
     public SlubAllocator(Machine machine, FrameAllocator pages, SlabGeometry.Tunables tunables) {
         super(machine, pages, tunables);
     }
 
-    /** A new {@code slub_debug} applies to caches created from now on. */
+    /** A new {@code slub_debug} (else the boot's) applies to caches created from now on. */
     @Modified
     void modified(Config config) {
-        setSlubDebug(config.slub_debug().isBlank() ? bootDebug : config.slub_debug());
-    }
-
-    /** The active frame allocator, rebound by DS when it is swapped. */
-    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindFrames(FrameAllocator frames) {
-        setPageAllocator(frames);
-    }
-
-    void unbindFrames(FrameAllocator frames) {
-        // a swap binds the successor first; the old one forwards stale calls
+        ownSlubDebug(config.slub_debug());
     }
 
     @Override
@@ -228,10 +208,5 @@ public class SlubAllocator extends ObjectCacheCore<KmemCacheSlub> {
     @Override
     protected void checkCache(KmemCacheSlub c, List<String> problems) {
         report.check(c, problems);
-    }
-
-    /** The caches, for tests and reports. */
-    List<KmemCacheSlub> slubCaches() {
-        return new ArrayList<>(cacheList());
     }
 }

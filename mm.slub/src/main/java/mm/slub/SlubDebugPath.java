@@ -46,11 +46,8 @@ final class SlubDebugPath {
     /** {@code alloc_single_from_partial}, the node's lock held. */
     private long allocSingle(KmemCacheSlub s, KmemCacheNode n, Slab slab, int cpu, int caller) {
         synchronized (slab) {
-            int idx = slab.freelist;
-            SlabDebug.onAlloc(slab, idx, slub.directMap(), slub.machine(), caller, cpu);
-            slab.freelist = slab.next[idx];
-            slab.next[idx] = Slab.ALLOCATED;
-            slab.inuse++;
+            SlabDebug.onAlloc(slab, slab.freelist, slub.directMap(), slub.machine(), caller, cpu);
+            int idx = slab.getObj();
             if (slab.freelist < 0) {
                 n.removePartial(slab);
                 n.addFull(slab);
@@ -59,7 +56,12 @@ final class SlubDebugPath {
         }
     }
 
-    /** {@code free_to_partial_list}. */
+    /**
+     * {@code free_to_partial_list}: the object back on the slab's freelist; the slab is freed if
+     * it is now empty and the node already has {@code min_partial} partial slabs (decided before
+     * any list changes, from the full list too, counting neither {@code FREE_ADD_PARTIAL} nor
+     * {@code FREE_REMOVE_PARTIAL} then), else a full slab moves to the partial list's tail.
+     */
     void free(KmemCacheSlub s, Slab slab, int idx, int cpu, int caller) {
         s.stat(cpu, SlubStat.FREE_SLOWPATH);
         KmemCacheNode n = s.node[slab.nid];
@@ -67,22 +69,22 @@ final class SlubDebugPath {
         synchronized (n) {
             synchronized (slab) {
                 SlabDebug.onFree(slab, idx, slub.directMap(), slub.machine(), caller, cpu);
-                int prior = slab.freelist;
-                slab.next[idx] = (short) prior;
-                SlabDebug.setFreePointer(slab, idx, slub.directMap(), prior);
-                slab.freelist = idx;
-                slab.inuse--;
+                int prior = slab.putObj(idx);
+                // empty, and the node keeps min_partial slabs already: freed, whichever list it is on
+                discard = slab.inuse == 0 && n.partial.count >= s.geometry().minPartial();
                 if (prior < 0) {
-                    n.removeFull(slab);
-                    n.addPartial(slab, true);
-                    s.stat(cpu, SlubStat.FREE_ADD_PARTIAL);
-                }
-                if (slab.inuse == 0 && n.partial.count > s.geometry().minPartial()) {
+                    n.removeFull(slab); // it was full
+                    if (!discard) {
+                        n.addPartial(slab, true);
+                        s.stat(cpu, SlubStat.FREE_ADD_PARTIAL);
+                    }
+                } else if (discard) {
                     n.removePartial(slab);
                     s.stat(cpu, SlubStat.FREE_REMOVE_PARTIAL);
+                }
+                if (discard) {
                     n.nrSlabs--;
                     n.totalObjects -= slab.objects;
-                    discard = true;
                 }
             }
         }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import mm.api.slab.SlabFlags;
-import mm.core.slab.DirectMap;
 import mm.core.slab.Slab;
 import mm.core.slab.SlabGeometry;
 
@@ -135,10 +134,5 @@ final class SlubReport {
                 problems.add(String.format("%s: node %d's partial list holds %d slabs, nr_partial says %d", s.name(), nid, listed, n.partial.count));
             }
         }
-    }
-
-    /** For reports: an object's address. */
-    static String addr(long a) {
-        return DirectMap.format(a);
     }
 }

@@ -1,15 +1,12 @@
 package mm.slub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import mm.api.frame.Gfp;
 import mm.api.machine.Arch;
 import mm.api.machine.MachineConfig;
@@ -73,34 +70,6 @@ class SlubAllocatorTest {
     }
 
     @Test
-    void kmallocPicksTheKernelsClassAndType() {
-        long a = slub.kmalloc(100, GFP_KERNEL);
-        assertEquals("kmalloc-128", slub.cacheOf(a).orElseThrow().name());
-        assertEquals(128, slub.ksize(a));
-        assertEquals("kmalloc-rcl-192", slub.cacheOf(slub.kmalloc(150, GFP_KERNEL | Gfp.__GFP_RECLAIMABLE)).orElseThrow().name());
-        assertEquals("kmalloc-cg-8", slub.cacheOf(slub.kmalloc(1, GFP_KERNEL | Gfp.__GFP_ACCOUNT)).orElseThrow().name());
-        assertEquals("dma-kmalloc-1k", slub.cacheOf(slub.kmalloc(1000, GFP_KERNEL | Gfp.__GFP_DMA)).orElseThrow().name());
-        assertTrue(a - 0xffff888000000000L >= 0 && a - 0xffff888000000000L < 256L << 20, "a direct-map address of RAM");
-        assertEquals(0, a % 128, "kmalloc-128 objects are 128-aligned");
-    }
-
-    @Test
-    void zeroSizeAndLargeKmalloc() {
-        assertEquals(ObjectCache.ZERO_SIZE_PTR, slub.kmalloc(0, GFP_KERNEL));
-        slub.kfree(ObjectCache.ZERO_SIZE_PTR);
-        slub.kfree(0);
-        long before = freePages();
-        long big = slub.kmalloc(100_000, GFP_KERNEL);
-        assertEquals(32, before - freePages(), "an order-5 block");
-        assertEquals(32 * 4096, slub.ksize(big));
-        assertEquals(32, m.nodeState(NodeStat.NR_SLAB_UNRECLAIMABLE));
-        slub.kfree(big);
-        assertEquals(before, freePages());
-        assertThrows(IllegalArgumentException.class, () -> slub.kmalloc((4L << 20) + 1, GFP_KERNEL));
-        assertThrows(IllegalArgumentException.class, () -> slub.kfree(big));
-    }
-
-    @Test
     void fastPathAfterTheFirstSlab() {
         KmemCache c = slub.kmemCacheCreate("test-64", 64, 0, 0, null);
         List<Long> objs = new ArrayList<>();
@@ -125,6 +94,78 @@ class SlubAllocatorTest {
     }
 
     @Test
+    void deactivateSlabGoesToTheTailOnlyAfterRemoteFrees() {
+        KmemCache c = slub.kmemCacheCreate("test-deact", 128, 0, 0, null);
+        long[] o = new long[3];
+        m.runOn(0, () -> {
+            o[0] = slub.kmemCacheAlloc(c, GFP_KERNEL);
+            o[1] = slub.kmemCacheAlloc(c, GFP_KERNEL);
+            return null;
+        });
+        // CPU 0 still holds the slab's other objects, but nobody freed into it: the head
+        slub.kmemCacheShrink(c);
+        assertEquals(1, slub.stats(c).get("deactivate_to_head"));
+        assertEquals(0, slub.stats(c).get("deactivate_to_tail"));
+        assertEquals(0, slub.stats(c).get("deactivate_remote_frees"));
+        m.runOn(0, () -> {
+            o[2] = slub.kmemCacheAlloc(c, GFP_KERNEL); // the slab is CPU 0's again
+            return null;
+        });
+        m.runOn(1, () -> {
+            slub.kmemCacheFree(c, o[0]); // a remote free: onto slab->freelist
+            return null;
+        });
+        slub.kmemCacheShrink(c);
+        assertEquals(1, slub.stats(c).get("deactivate_remote_frees"));
+        assertEquals(1, slub.stats(c).get("deactivate_to_tail"));
+        assertEquals(1, slub.stats(c).get("deactivate_to_head"));
+        assertEquals(2, slub.slabinfo(c).activeObjs());
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
+    void debugFreeKeepsFewerThanMinPartialEmptySlabs() {
+        KmemCache c = slub.kmemCacheCreate("test-dbg-free", 64, 0, SlabFlags.SLAB_CONSISTENCY_CHECKS, null);
+        int minPartial = Integer.parseInt(slub.sysfs(c).get("min_partial"));
+        int slabs = minPartial + 3;
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < slabs * c.objectsPerSlab(); i++) {
+            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+        }
+        assertEquals(slabs, slub.slabinfo(c).numSlabs());
+        for (long o : objs) {
+            slub.kmemCacheFree(c, o);
+        }
+        // free_to_partial_list: an empty slab goes once nr_partial >= min_partial, itself counted
+        assertEquals(minPartial - 1, slub.slabinfo(c).numSlabs());
+        assertEquals(slabs, slub.stats(c).get("free_add_partial"));
+        assertEquals(slabs - (minPartial - 1), slub.stats(c).get("free_remove_partial"));
+        assertEquals(slabs - (minPartial - 1), slub.stats(c).get("free_slab"));
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
+    void debugFreeOfAFullSlabThatEmptiesCountsNoListMove() {
+        KmemCache c = slub.kmemCacheCreate("test-dbg-big", 40_000, 0, SlabFlags.SLAB_CONSISTENCY_CHECKS, null);
+        assertEquals(1, c.objectsPerSlab());
+        int minPartial = Integer.parseInt(slub.sysfs(c).get("min_partial"));
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < minPartial + 3; i++) {
+            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
+        }
+        for (long o : objs) {
+            slub.kmemCacheFree(c, o);
+        }
+        // each slab goes from the full list straight to empty: kept on the partial list while it has
+        // fewer than min_partial slabs, freed after, with neither FREE_ADD_PARTIAL nor FREE_REMOVE_PARTIAL
+        assertEquals(minPartial, slub.slabinfo(c).numSlabs());
+        assertEquals(minPartial, slub.stats(c).get("free_add_partial"));
+        assertEquals(0, slub.stats(c).get("free_remove_partial"));
+        assertEquals(3, slub.stats(c).get("free_slab"));
+        assertTrue(slub.check().isEmpty(), slub.check().toString());
+    }
+
+    @Test
     void remoteFreesAndPartialLists() {
         KmemCache c = slub.kmemCacheCreate("test-256", 256, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
         int perSlab = c.objectsPerSlab();
@@ -143,8 +184,10 @@ class SlubAllocatorTest {
             }
             return null;
         });
-        assertTrue(slub.stats(c).get("cpu_partial_free") >= 9);
-        assertTrue(slub.stats(c).get("free_slowpath") >= 9);
+        assertEquals(9, slub.stats(c).get("cpu_partial_free"));
+        assertEquals(9, slub.stats(c).get("free_slowpath"));
+        assertEquals(1, slub.stats(c).get("cpu_partial_drain"), "the ninth slab found the chain full: it went to the node");
+        assertEquals(7, slub.stats(c).get("free_add_partial"), "__put_partials: the drained slabs onto the node's partial list");
         assertTrue(slub.check().isEmpty(), slub.check().toString());
         // everything back from CPU 1
         m.runOn(1, () -> {
@@ -163,73 +206,10 @@ class SlubAllocatorTest {
     }
 
     @Test
-    void badFreesChangeNothing() {
-        long a = slub.kmalloc(64, GFP_KERNEL);
-        slub.kfree(a);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> slub.kfree(a));
-        assertTrue(e.getMessage().startsWith("double free"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> slub.kfree(a + 8));
-        assertThrows(IllegalArgumentException.class, () -> slub.kfree(0xffff888000000000L + (100L << 12)));
-        assertThrows(IllegalArgumentException.class, () -> slub.kfree(0x1234));
-        assertTrue(slub.check().isEmpty());
-    }
-
-    @Test
-    void destroyWithLiveObjectsKeepsTheCache() {
-        KmemCache c = slub.kmemCacheCreate("leaky", 100, 0, 0, null);
-        long o = slub.kmemCacheAlloc(c, GFP_KERNEL);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> slub.kmemCacheDestroy(c));
-        assertTrue(e.getMessage().startsWith("Objects remaining in leaky on __kmem_cache_shutdown()"), e.getMessage());
-        assertTrue(slub.findCache("leaky").isPresent());
-        slub.kmemCacheFree(c, o);
-        slub.kmemCacheDestroy(c);
-        assertFalse(slub.findCache("leaky").isPresent());
-        assertEquals(freeAtBoot, freePages());
-        assertThrows(IllegalArgumentException.class, () -> slub.kmemCacheCreate("kmalloc-64", 64, 0, 0, null));
-        assertThrows(IllegalArgumentException.class, () -> slub.kmemCacheCreate("", 64, 0, 0, null));
-        assertThrows(IllegalArgumentException.class, () -> slub.kmemCacheCreate("x", 64, 3, 0, null));
-    }
-
-    @Test
-    void ctorRunsOnEveryObjectOfANewSlab() {
-        AtomicInteger calls = new AtomicInteger();
-        KmemCache c = slub.kmemCacheCreate("ctor", 40, 0, 0, addr -> calls.incrementAndGet());
-        slub.kmemCacheAlloc(c, GFP_KERNEL);
-        assertEquals(c.objectsPerSlab(), calls.get());
+    void aCtorMovesTheFreePointerOutOfTheObject() {
+        KmemCache c = slub.kmemCacheCreate("ctor", 40, 0, 0, addr -> { });
         assertEquals("40", slub.sysfs(c).get("object_size"));
         assertEquals("48", slub.sysfs(c).get("slab_size"), "the free pointer moves out of the object");
-    }
-
-    @Test
-    void handOverKeepsEveryObject() {
-        KmemCache c = slub.kmemCacheCreate("handed", 200, 0, SlabFlags.SLAB_RECLAIM_ACCOUNT, null);
-        Set<Long> objs = new HashSet<>();
-        List<Long> kmallocs = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            objs.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
-            kmallocs.add(slub.kmalloc(1 + i * 7 % 3000, GFP_KERNEL));
-        }
-        long big = slub.kmalloc(20_000, GFP_KERNEL);
-        long reclaimable = m.nodeState(NodeStat.NR_SLAB_RECLAIMABLE);
-        assertTrue(reclaimable > 0);
-        Handover h = slub.quiesce();
-        SlubAllocator next = new SlubAllocator(m, pages, SlabGeometry.Tunables.DEFAULT);
-        next.adopt(h);
-        slub.forwardTo(next);
-        assertTrue(next.check().isEmpty(), next.check().toString());
-        assertEquals(reclaimable, m.nodeState(NodeStat.NR_SLAB_RECLAIMABLE));
-        for (long o : objs) {
-            next.kmemCacheFree(c, o); // the old handle is found by name
-        }
-        for (long k : kmallocs) {
-            slub.kfree(k); // through the old instance: forwarded
-        }
-        next.kfree(big);
-        for (KmemCache k : next.caches()) {
-            next.kmemCacheShrink(k);
-        }
-        assertTrue(next.check().isEmpty(), next.check().toString());
-        assertEquals(freeAtBoot, freePages());
     }
 
     /**
@@ -254,36 +234,6 @@ class SlubAllocatorTest {
         assertTrue(again != obj, "an orphaned slab's objects are never handed out again");
         next.kfree(again);
         assertTrue(next.check().isEmpty(), next.check().toString());
-    }
-
-    @Test
-    void twoCpusAllocatingAndFreingEachOthersObjects() throws Exception {
-        KmemCache c = slub.kmemCacheCreate("shared", 96, 0, 0, null);
-        java.util.concurrent.ConcurrentLinkedQueue<Long> q = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        Thread[] t = new Thread[2];
-        for (int cpu = 0; cpu < 2; cpu++) {
-            final int me = cpu;
-            t[cpu] = new Thread(() -> m.runOn(me, () -> {
-                for (int i = 0; i < 50_000; i++) {
-                    q.add(slub.kmemCacheAlloc(c, GFP_KERNEL));
-                    Long x = q.poll();
-                    if (x != null) {
-                        slub.kmemCacheFree(c, x);
-                    }
-                }
-                return null;
-            }));
-            t[cpu].start();
-        }
-        for (Thread th : t) {
-            th.join();
-        }
-        for (Long x; (x = q.poll()) != null; ) {
-            slub.kmemCacheFree(c, x);
-        }
-        assertTrue(slub.check().isEmpty(), slub.check().toString());
-        slub.kmemCacheDestroy(c);
-        assertEquals(freeAtBoot, freePages());
     }
 
     @Test
@@ -315,15 +265,14 @@ class SlubAllocatorTest {
     }
 
     @Test
-    void debugPoisonCatchesAUseAfterFree() {
+    void validateRestoresThePoisonItReports() {
         KmemCache c = slub.kmemCacheCreate("dbg3", 64, 0, SlabFlags.SLAB_POISON | SlabFlags.SLAB_RED_ZONE, null);
         long a = slub.kmemCacheAlloc(c, GFP_KERNEL);
         slub.kmemCacheFree(c, a);
-        assertEquals(0x6b, slub.peek(a, 1)[0]);
-        assertEquals((byte) 0xa5, slub.peek(a + 63, 1)[0]);
         slub.poke(a + 50, new byte[] {0x12});
         List<String> errors = slub.validate(c);
         assertTrue(errors.contains("BUG dbg3 (Not tainted): Poison overwritten"), errors.toString());
+        assertEquals(0x6b, slub.peek(a + 50, 1)[0], "restore_bytes: the report put POISON_FREE back");
         assertTrue(slub.validate(c).isEmpty(), "the report restored the poison");
     }
 

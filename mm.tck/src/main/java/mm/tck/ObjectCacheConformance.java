@@ -153,11 +153,13 @@ public final class ObjectCacheConformance implements ConformanceSuite {
                         objects::objectsAlignedDisjointInSlabFrames),
                 check("bad-frees-rejected",
                         "kfree / kmemCacheFree of a double free, a free slot, the inside of an object, a free or reserved "
-                                + "frame, a large kmalloc's second page, a non-RAM address, the wrong cache: refused, nothing changes",
+                                + "frame, a large kmalloc's second page, a large kmalloc already freed, a non-RAM address, the "
+                                + "wrong cache: refused, nothing changes",
                         objects::badFreesRejected),
                 check("everything-freed-returns-every-frame",
                         "after a seeded mix on two CPUs, freeing everything, destroying the caches and kmemCacheShrink of "
-                                + "every cache, every zone's free pages are back to those right after adopt(BOOT), check() clean",
+                                + "every cache (which returns the pages it gave back), every zone's free pages are back to those "
+                                + "right after adopt(BOOT), check() clean",
                         objects::everythingFreedReturnsEveryFrame),
                 check("debug-double-free-reported",
                         "with SLAB_DEBUG_FLAGS a double free throws SlabCorruptionException \"BUG NAME (Not tainted): ...\", "
@@ -187,6 +189,11 @@ public final class ObjectCacheConformance implements ConformanceSuite {
                         "the same hand-over from the reference implementation to this one and from this one to the reference "
                                 + "(skipped without a reference)",
                         handover::handoverAcrossImplementations),
+                check("handover-forwards-cache-calls",
+                        "after quiesce() and forwardTo(successor), kmemCacheCreate, kmemCacheShrink and kmemCacheDestroy "
+                                + "called on the old instance act on the successor: the cache appears there, its empty slabs "
+                                + "go back from there, it is destroyed there; check() clean on both",
+                        handover::handoverForwardsCacheCalls),
                 check("concurrent-cpus-no-object-twice",
                         "two threads on CPUs 0 and 1 kmalloc / kmem_cache_alloc and free 100000 times at once, each freeing "
                                 + "objects of the other: no object handed out twice, counts balance, check() clean",

@@ -267,4 +267,67 @@ record SlabHandoverChecks(SlabSubject subject) {
             finish(rig, to, rnd, "the hand-over to " + label + " and freeing every object through it");
         }
     }
+
+    /**
+     * {@code handover-forwards-cache-calls}: after quiesce() and forwardTo(successor), the calls on
+     * every CPU's state that still reach the old instance, kmemCacheCreate, kmemCacheShrink and
+     * kmemCacheDestroy, act on the successor, never on the slabs it adopted through the old lists.
+     */
+    void handoverForwardsCacheCalls() {
+        SlabRig rig = subject.rig();
+        Random rnd = new Random(Workload.SEED + 56);
+        ObjectCache from = rig.active;
+        KmemCache old = from.kmemCacheCreate("tck-ho-old", 96, 0, 0, null);
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < 3 * old.objectsPerSlab(); i++) {
+            objs.add(rig.alloc(from, old, Gfp.GFP_KERNEL));
+        }
+        long kept = objs.remove(objs.size() - 1);
+        for (long p : objs) {
+            rig.free(from, old, p); // empty slabs for the shrink to give back
+        }
+        Handover h = from.quiesce();
+        ObjectCache to = SlabSubject.create(subject.factory(), rig.machine, rig.frames);
+        to.adopt(h);
+        from.forwardTo(to);
+        rig.active = to;
+        String late = "on the old instance after quiesce() and forwardTo(successor)";
+
+        KmemCache created = call(() -> from.kmemCacheCreate("tck-ho-late", 200, 0, 0, null), "kmemCacheCreate(tck-ho-late)", late);
+        Expect.that(created != null && to.findCache("tck-ho-late").isPresent(), "kmemCacheCreate(tck-ho-late) %s made a cache "
+                + "the successor does not know (findCache finds nothing there): calls that reach a quiesced instance go on to "
+                + "its successor", late);
+        rig.free(to, created, rig.alloc(to, created, Gfp.GFP_KERNEL));
+
+        call(() -> from.kmemCacheShrink(old), "kmemCacheShrink(tck-ho-old)", late);
+        SlabInfo si = to.slabinfo(to.findCache("tck-ho-old").orElseThrow());
+        Expect.that(si.activeObjs() == 1 && si.numSlabs() == 1, "kmemCacheShrink(tck-ho-old) %s left %d slabs with %d active "
+                + "objects in the successor, not 1 slab with 1 (its empty slabs are given back there)", late, si.numSlabs(),
+                si.activeObjs());
+        Expect.noProblems(to.check(), "after kmemCacheShrink " + late);
+        rig.expectSlabPagesCounted(to, "after kmemCacheShrink " + late);
+
+        rig.free(to, old, kept);
+        for (KmemCache kc : List.of(old, created)) {
+            call(() -> {
+                from.kmemCacheDestroy(kc);
+                return null;
+            }, "kmemCacheDestroy(" + kc.name() + ")", late);
+            Expect.that(to.findCache(kc.name()).isEmpty(), "kmemCacheDestroy(%s) %s left the cache in the successor", kc.name(),
+                    late);
+        }
+        Expect.noProblems(from.check(), "of the old instance (forwarded to the successor) " + late);
+        rig.freeAll(to, rnd);
+        rig.expectBackToBoot("kmemCacheCreate, kmemCacheShrink and kmemCacheDestroy " + late);
+    }
+
+    /** Runs a call on the old instance; fails the check if it threw. */
+    private static <T> T call(java.util.function.Supplier<T> body, String what, String when) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            throw Expect.fail("%s %s threw %s: calls that still reach a quiesced implementation go on to its successor", what,
+                    when, ConformanceCheck.reason(e));
+        }
+    }
 }

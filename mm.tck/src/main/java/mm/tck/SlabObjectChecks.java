@@ -154,6 +154,8 @@ record SlabObjectChecks(SlabSubject subject) {
             km.add(rig.kmalloc(64, Gfp.GFP_KERNEL));
         }
         long large = rig.kmalloc(5 * Machine.PAGE_SIZE, Gfp.GFP_KERNEL);
+        long freedLarge = rig.kmalloc(3 * Machine.PAGE_SIZE, Gfp.GFP_KERNEL);
+        rig.kfree(freedLarge);
         long freedMine = mine.remove(5);
         rig.free(kc, freedMine);
         long freedKm = km.remove(5);
@@ -173,6 +175,7 @@ record SlabObjectChecks(SlabSubject subject) {
             new Bad("kfree", reserved < 0 ? 0 : SlabRig.virt(reserved), "the first byte of the reserved frame "
                     + Expect.hex(reserved)),
             new Bad("kfree", large + Machine.PAGE_SIZE, "the second page of a large kmalloc"),
+            new Bad("kfree", freedLarge, "a large kmalloc already freed (double free)"),
             new Bad("kfree", 0xdead000L, "an address outside the direct map"),
             new Bad("kfree", SlabRig.virt(rig.ft.endPfn()) + 64, "an address past the end of RAM"),
             new Bad("kmemCacheFree(tck-bad)", km.get(1), "an object of " + k64 + ", not of tck-bad"),
@@ -288,6 +291,14 @@ record SlabObjectChecks(SlabSubject subject) {
             rig.freeAll(c, rnd);
             return null;
         });
+        long slabFrames = rig.slabFrames();
+        long shrunk = 0;
+        for (KmemCache kc : c.caches()) {
+            shrunk += c.kmemCacheShrink(kc);
+        }
+        long gone = slabFrames - rig.slabFrames();
+        Expect.that(shrunk == gone, "with every object freed, kmemCacheShrink of every cache returned %d pages in all, but %d "
+                + "frames left the slabs (PG_slab): it returns the pages it gave back", shrunk, gone);
         for (KmemCache kc : caches) {
             c.kmemCacheDestroy(kc);
         }

@@ -63,7 +63,7 @@ class JUnitAdapterTest {
                 BitmapAllocator.factory("lowest-fit", false)).checks().stream().map(ConformanceCheck::name)
                 .collect(Collectors.toList());
         assertEquals(checks, tests.stream().map(DynamicTest::getDisplayName).collect(Collectors.toList()));
-        assertEquals(24, tests.size());
+        assertEquals(25, tests.size());
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> named(tests, "kmalloc-zero-size").getExecutable().execute());
         assertTrue(e.getMessage().startsWith("kmalloc-zero-size: kmalloc(0, GFP_KERNEL) returned 0x0000000000000000"),

@@ -98,7 +98,12 @@ public interface ObjectCache extends Subsystem {
     /** The CONFIG_SLUB_STATS counters of a cache ({@code alloc_fastpath}...), for /sys/kernel/slab/CACHE/. */
     Map<String, Long> stats(KmemCache cache);
 
-    /** Runs the debugging consistency checks on every slab of a cache ({@code validate_slab_cache}); one line per error found. */
+    /**
+     * Runs the debugging consistency checks on every slab of a cache ({@code validate_slab_cache}):
+     * the reports of the errors found, empty if none. Each error's report starts with the line
+     * {@code BUG CACHE (Not tainted): WHAT}, as the kernel's {@code slab_bug} prints it, and may go
+     * on with lines of detail.
+     */
     List<String> validate(KmemCache cache);
 
     /**

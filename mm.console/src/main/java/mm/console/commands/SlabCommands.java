@@ -14,11 +14,11 @@ import mm.api.slab.ObjectCache;
 import mm.api.slab.SlabCorruptionException;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Switchboard;
-import mm.console.slab.HexDumpFormatter;
 import mm.console.slab.SlabDescribeFormatter;
 import mm.console.slab.SlabinfoFormatter;
 import mm.console.slab.SlabtopFormatter;
 import mm.console.slab.SysfsFormatter;
+import mm.core.slab.HexDump;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -94,7 +94,7 @@ public class SlabCommands extends ActiveCommands {
     @Descriptor("free what kmalloc returned (kfree)")
     public void kfree(@Descriptor(ADDR_HELP) String addr) {
         long a = Args.address(addr);
-        call("kfree", ActiveCall.CALL_MS, oc -> {
+        call("kfree", REFUSED, ActiveCall.CALL_MS, oc -> {
             oc.kfree(a);
             return null;
         });
@@ -170,7 +170,7 @@ public class SlabCommands extends ActiveCommands {
         int n = (int) Args.size("size", size, 1, Kmalloc.KMALLOC_MAX_SIZE);
         long al = Args.size("align", align, 0, Machine.PAGE_SIZE);
         if (Long.bitCount(al) > 1) {
-            throw new CommandError("align " + al + " is not a power of two: accepted are 0 (the default) or 8, 16, 32 ... 4096");
+            throw new CommandError("align " + al + " is not a power of two: accepted are 0 (the default) or a power of two up to 4096");
         }
         long f = Args.slabFlags(flags);
         return call("kmem_cache_create", ActiveCall.CALL_MS,
@@ -198,7 +198,7 @@ public class SlabCommands extends ActiveCommands {
     @Descriptor("free an object of cache NAME (kmem_cache_free)")
     public void kmem_cache_free(@Descriptor(CACHE_HELP) String name, @Descriptor(ADDR_HELP) String addr) {
         long a = Args.address(addr);
-        call("kmem_cache_free", ActiveCall.CALL_MS, oc -> {
+        call("kmem_cache_free", REFUSED, ActiveCall.CALL_MS, oc -> {
             oc.kmemCacheFree(cache(oc, name), a);
             return null;
         });
@@ -214,7 +214,7 @@ public class SlabCommands extends ActiveCommands {
 
     @Descriptor("destroy cache NAME (kmem_cache_destroy); refused while objects are allocated from it")
     public void kmem_cache_destroy(@Descriptor(CACHE_HELP) String name) {
-        call("kmem_cache_destroy", ActiveCall.SCAN_MS, oc -> {
+        call("kmem_cache_destroy", REFUSED, ActiveCall.SCAN_MS, oc -> {
             oc.kmemCacheDestroy(cache(oc, name));
             return null;
         });
@@ -295,7 +295,9 @@ public class SlabCommands extends ActiveCommands {
         long a = Args.address(addr);
         int n = (int) Args.size("length", len, 1, PEEK_MAX);
         byte[] bytes = call("peek", ActiveCall.CALL_MS, oc -> oc.peek(a, n));
-        return Args.view(HexDumpFormatter.format("", a, bytes));
+        StringBuilder dump = new StringBuilder();
+        HexDump.lines("", a, bytes, 0, bytes.length).forEach(l -> dump.append(l).append('\n'));
+        return Args.view(dump.toString());
     }
 
     @Descriptor("check every slab of cache NAME (validate_slab_cache): print each error found, or that it is consistent")
@@ -306,8 +308,18 @@ public class SlabCommands extends ActiveCommands {
         }
         errors.forEach(System.out::println);
         System.out.flush();
-        throw new CommandError("validate: " + errors.size() + (errors.size() == 1 ? " error" : " errors") + " in " + name
-                + ", listed above");
+        long n = errorsIn(errors);
+        throw new CommandError("validate: " + n + (n == 1 ? " error" : " errors") + " in " + name + ", listed above");
+    }
+
+    /**
+     * The errors in what {@link ObjectCache#validate} returned: its reports' {@code BUG} lines (one
+     * per error, each followed by its details), or, from an implementation that writes no such
+     * line, its lines.
+     */
+    static long errorsIn(List<String> report) {
+        long bugs = report.stream().filter(l -> l.startsWith("BUG ")).count();
+        return bugs > 0 ? bugs : report.size();
     }
 
     // calls
@@ -319,6 +331,19 @@ public class SlabCommands extends ActiveCommands {
      * @param op the kernel function called, for the messages
      */
     private <T> T call(String op, long limitMs, Function<ObjectCache, T> work) {
+        return call(op, STOPPED, limitMs, work);
+    }
+
+    /** What a corruption report means for a call that frees: the free was refused. */
+    private static final String REFUSED = "refused";
+    /** What a corruption report means for the other calls. */
+    private static final String STOPPED = "stopped by a corruption";
+
+    /**
+     * {@link #call(String, long, Function)} saying what a corruption report means for this call
+     * ({@link #REFUSED}, {@link #STOPPED}).
+     */
+    private <T> T call(String op, String onCorruption, long limitMs, Function<ObjectCache, T> work) {
         ObjectCache oc = slabs;
         if (oc == null) {
             throw new CommandError("no ObjectCache implementation is active: mm:impls lists the installed ones");
@@ -328,8 +353,7 @@ public class SlabCommands extends ActiveCommands {
         } catch (SlabCorruptionException e) {
             e.report().forEach(System.out::println);
             System.out.flush();
-            boolean free = op.equals("kfree") || op.equals("kmem_cache_free") || op.equals("kmem_cache_destroy");
-            throw new CommandError(op + (free ? ": refused" : ": stopped by a corruption") + ", see the report above");
+            throw new CommandError(op + ": " + onCorruption + ", see the report above");
         }
     }
 

@@ -183,7 +183,7 @@ class SlabCommandsTest {
         assertEquals("foo: 1 page returned to the page allocator", commands.kmem_cache_shrink("foo"));
         assertTrue(error(() -> commands.kmem_cache_destroy("foo")).endsWith("Objects remaining in foo on __kmem_cache_shutdown()"));
         assertEquals("no cache named 'bar': mm:slabinfo lists the caches", error(() -> commands.kmem_cache_alloc("bar")));
-        assertEquals("align 24 is not a power of two: accepted are 0 (the default) or 8, 16, 32 ... 4096",
+        assertEquals("align 24 is not a power of two: accepted are 0 (the default) or a power of two up to 4096",
                 error(() -> commands.kmem_cache_create("baz", "100", "24")));
     }
 
@@ -207,11 +207,15 @@ class SlabCommandsTest {
 
     @Test
     void validatePrintsEachErrorThenFailsInOneLine() {
-        answers.put("validate", a -> a[0] == FOO ? List.of() : List.of("error one", "error two"));
+        // two kernel reports: each error a BUG line, its details and a FIX line
+        List<String> reports = List.of("BUG kmalloc-128 (Not tainted): Poison overwritten", "Slab 0x1 objects=32 used=1",
+                "FIX kmalloc-128: Restoring Poison", "BUG kmalloc-128 (Not tainted): Right Redzone overwritten",
+                "Object 0x2", "FIX kmalloc-128: Restoring Right Redzone");
+        answers.put("validate", a -> a[0] == FOO ? List.of() : reports);
 
         assertEquals("foo: consistent, validate found no errors", commands.validate("foo"));
         assertEquals("validate: 2 errors in kmalloc-128, listed above", error(() -> commands.validate("kmalloc-128")));
-        assertEquals("error one\nerror two\n", printed.toString(StandardCharsets.UTF_8));
+        assertEquals(String.join("\n", reports) + "\n", printed.toString(StandardCharsets.UTF_8));
     }
 
     @Test

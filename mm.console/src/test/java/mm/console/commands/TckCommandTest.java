@@ -74,7 +74,7 @@ class TckCommandTest {
         ConformanceSuite oc = c.suite("ObjectCache", "slub");
         assertEquals("ObjectCache", oc.contract());
         assertEquals("slub", oc.implementation());
-        assertEquals(24, oc.checks().size());
+        assertEquals(25, oc.checks().size());
         ConformanceSuite fa = c.suite("FrameAllocator", "buddy");
         assertEquals("FrameAllocator", fa.contract());
         assertEquals(21, fa.checks().size());

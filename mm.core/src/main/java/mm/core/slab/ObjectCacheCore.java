@@ -6,14 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongBinaryOperator;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
 import mm.api.machine.NodeStat;
-import mm.api.machine.Owners;
 import mm.api.machine.PageFlags;
 import mm.api.slab.KmemCache;
 import mm.api.slab.Kmalloc;
@@ -23,10 +24,15 @@ import mm.api.slab.SlabFlags;
 import mm.api.slab.SlabInfo;
 import mm.api.subsystem.Handover;
 import mm.api.subsystem.Subsystem;
+import mm.api.subsystem.Switchboard;
 import mm.core.page.CpuGates;
 import mm.core.page.FrameState;
 import mm.core.page.HandoverLatch;
 import mm.core.trace.KmemTrace;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * What every object cache implementation shares (mm/slab_common.c and the parts of mm/slub.c that
@@ -94,6 +100,21 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         this.pages = pages;
     }
 
+    /**
+     * DS: the active frame allocator, rebound when it is swapped (every implementation's component
+     * inherits this reference: the root bnd.bnd's {@code -dsannotations-options: inherit}).
+     */
+    @Reference(target = "(" + Switchboard.PROP_ACTIVE + "=true)", policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    protected void bindFrames(FrameAllocator frames) {
+        setPageAllocator(frames);
+    }
+
+    /** DS: a frame allocator stops being active. */
+    protected void unbindFrames(FrameAllocator frames) {
+        // a swap binds the successor first; the old one forwards stale calls
+    }
+
     /** The page allocator. */
     protected FrameAllocator pages() {
         FrameAllocator p = pages;
@@ -101,6 +122,29 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             throw new IllegalStateException("no page allocator is active");
         }
         return p;
+    }
+
+    /**
+     * The framework property of the boot option {@code slub_debug=} ({@code ./mm --slub_debug}),
+     * which every implementation honours when its own debug option is empty.
+     */
+    public static final String SLUB_DEBUG_PROPERTY = "mm.slub_debug";
+
+    /** The boot's {@code slub_debug=} ({@link #SLUB_DEBUG_PROPERTY}), null for none. */
+    private volatile String bootSlubDebug;
+
+    /** DS activation: remembers the boot's {@code slub_debug=} ({@link #SLUB_DEBUG_PROPERTY}) of the framework. */
+    protected final void bootSlubDebug(BundleContext context) {
+        this.bootSlubDebug = context.getProperty(SLUB_DEBUG_PROPERTY);
+    }
+
+    /**
+     * The implementation's own debug option (its configuration's, applied by DS on activation and
+     * on each change) for caches created from now on; when it is empty, the boot's
+     * {@code slub_debug=} ({@link #bootSlubDebug}) applies.
+     */
+    protected final void ownSlubDebug(String own) {
+        setSlubDebug(own == null || own.isBlank() ? bootSlubDebug : own);
     }
 
     /**
@@ -170,6 +214,25 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         gates.unlock(cpu);
     }
 
+    /**
+     * Runs an operation on every CPU's state ({@code flush_all}, shrinking, destroying, validating,
+     * checking, creating a cache) with every CPU's gate held, if this instance is active; if not
+     * (a call that reached it after {@link #quiesce}), gives {@code forward} the successor
+     * ({@link #successorOrWait}) instead, without a gate held, so that nothing acts on slabs the
+     * successor adopted.
+     */
+    protected final <T> T onAllCpus(Supplier<T> op, Function<ObjectCache, T> forward) {
+        gates.lockAll();
+        try {
+            if (latch.isActive()) {
+                return op.get();
+            }
+        } finally {
+            gates.unlockAll();
+        }
+        return forward.apply(successorOrWait());
+    }
+
     /** During a hand-over, waits for its end; then the successor, or this instance if it took the machine back. */
     protected final ObjectCache successorOrWait() {
         return latch.successorOrWait(this);
@@ -219,7 +282,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             throw new IllegalArgumentException("flags 0x" + Long.toHexString(flags & ~SlabFlags.CREATE_MASK)
                     + " are not cache creation flags: accepted are SlabFlags' SLAB_* except SLAB_KMALLOC");
         }
-        return createNamed(name, size, align, flags | debugFor(name), ctor);
+        return onAllCpus(() -> createNamed(name, size, align, flags | debugFor(name), ctor),
+                next -> next.kmemCacheCreate(name, size, align, flags, ctor));
     }
 
     private long debugFor(String name) {
@@ -556,44 +620,59 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public long kmemCacheShrink(KmemCache cache) {
-        C c = resolve(cache);
-        gates.lockAll();
-        try {
+        return onAllCpus(() -> {
+            C c = resolve(cache);
+            long before = slabPages(c);
             flushAll(c);
-            return shrinkCache(c);
-        } finally {
-            gates.unlockAll();
+            shrinkCache(c);
+            return before - slabPages(c); // flush_all may free empty slabs too
+        }, next -> next.kmemCacheShrink(cache));
+    }
+
+    /** Pages in the slabs of a cache. */
+    private long slabPages(C c) {
+        long n = 0;
+        for (Slab s : table.all()) {
+            if (s.cache == c) {
+                n += 1L << s.order;
+            }
         }
+        return n;
     }
 
     @Override
     public void kmemCacheDestroy(KmemCache cache) {
-        C c = resolve(cache);
+        onAllCpus(() -> {
+            destroyLocked(resolve(cache));
+            return null;
+        }, next -> {
+            next.kmemCacheDestroy(cache);
+            return null;
+        });
+    }
+
+    /** {@code kmem_cache_destroy} with every CPU's gate held. */
+    private void destroyLocked(C c) {
         if (c.has(SlabFlags.SLAB_KMALLOC)) {
             throw new IllegalArgumentException("kmem_cache_destroy(" + c.name() + "): the kmalloc caches are the kernel's own and are never destroyed");
         }
-        gates.lockAll();
-        try {
-            flushAll(c);
-            long live = 0;
-            for (Slab s : table.all()) {
-                if (s.cache == c) {
-                    live += s.countAllocated();
-                }
+        flushAll(c);
+        long live = 0;
+        for (Slab s : table.all()) {
+            if (s.cache == c) {
+                live += s.countAllocated();
             }
-            if (live > 0) {
-                shrinkCache(c);
-                // __kmem_cache_shutdown → list_slab_objects → slab_err
-                throw new IllegalStateException("Objects remaining in " + c.name() + " on __kmem_cache_shutdown() (" + live
-                        + (live == 1 ? " object" : " objects") + " still allocated: the cache is kept)");
-            }
+        }
+        if (live > 0) {
             shrinkCache(c);
-            synchronized (caches) {
-                caches.remove(c.name());
-                c.owner = null;
-            }
-        } finally {
-            gates.unlockAll();
+            // __kmem_cache_shutdown → list_slab_objects → slab_err
+            throw new IllegalStateException("Objects remaining in " + c.name() + " on __kmem_cache_shutdown() (" + live
+                    + (live == 1 ? " object" : " objects") + " still allocated: the cache is kept)");
+        }
+        shrinkCache(c);
+        synchronized (caches) {
+            caches.remove(c.name());
+            c.owner = null;
         }
     }
 
@@ -630,7 +709,11 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         C c = resolve(cache);
         long slabs = c.nrSlabs();
         long objs = c.totalObjects();
-        return new SlabInfo(c.name(), objs - c.freeOnPartial(), objs, c.size(), c.objectsPerSlab(), 1 << c.order(), slabs, slabs);
+        long active = 0;
+        for (long n : inUse(c)) {
+            active += n;
+        }
+        return new SlabInfo(c.name(), active, objs, c.size(), c.objectsPerSlab(), 1 << c.order(), slabs, slabs);
     }
 
     @Override
@@ -655,7 +738,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
     /** Slabs on the nodes' partial lists, per node. */
     protected abstract long[] partialSlabs(C c);
 
-    /** Objects in use, per node ({@code objects} in sysfs). */
+    /**
+     * Objects in use, per node ({@code objects} in sysfs): those not free on the nodes' partial
+     * lists (objects held by CPUs count as in use); slabinfo's active objects are their sum.
+     */
     protected abstract long[] inUse(C c);
 
     @Override
@@ -665,9 +751,8 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public List<String> validate(KmemCache cache) {
-        C c = resolve(cache);
-        gates.lockAll();
-        try {
+        return onAllCpus(() -> {
+            C c = resolve(cache);
             flushAll(c);
             List<String> errors = new ArrayList<>();
             for (Slab s : table.all()) {
@@ -676,9 +761,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
                 }
             }
             return errors;
-        } finally {
-            gates.unlockAll();
-        }
+        }, next -> next.validate(cache));
     }
 
     @Override
@@ -748,22 +831,16 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         return slab;
     }
 
-    /** {@code discard_slab}: unmarks the frames and gives them back to the page allocator. */
+    /** {@code discard_slab}: unmarks the frames and gives them back to the page allocator (whose free_pages_prepare clears the owner). */
     protected final void discardSlab(Slab slab) {
         accountSlab(slab, -1);
         table.remove(slab);
-        ft.setOwner(slab.pfn, Owners.NONE);
         pages().freePages(slab.pfn, slab.order);
     }
 
     private void accountSlab(Slab slab, int sign) {
         NodeStat item = slab.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? NodeStat.NR_SLAB_RECLAIMABLE : NodeStat.NR_SLAB_UNRECLAIMABLE;
         machine.node(slab.nid).modState(item, sign * (1L << slab.order));
-    }
-
-    /** The address of object {@code idx} of a slab. */
-    protected final long objectAddress(Slab slab, int idx) {
-        return slab.address(idx);
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------
@@ -846,37 +923,37 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public List<String> check() {
-        gates.lockAll();
-        try {
-            List<String> problems = new ArrayList<>();
-            long[] reclaimable = new long[machine.nodes().size()];
-            long[] unreclaimable = new long[machine.nodes().size()];
-            for (Slab s : table.all()) {
-                if (!ft.test(s.pfn, PageFlags.PG_slab) || ft.refcount(s.pfn) == 0 || ft.order(s.pfn) != s.order) {
-                    problems.add(String.format("%s: %s is not an allocated order-%d block marked PG_slab in the frame table", s.cache.name(), s, s.order));
-                }
-                (s.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? reclaimable : unreclaimable)[s.nid] += 1L << s.order;
+        return onAllCpus(this::checkLocked, ObjectCache::check);
+    }
+
+    /** {@link #check} with every CPU's gate held. */
+    private List<String> checkLocked() {
+        List<String> problems = new ArrayList<>();
+        long[] reclaimable = new long[machine.nodes().size()];
+        long[] unreclaimable = new long[machine.nodes().size()];
+        for (Slab s : table.all()) {
+            if (!ft.test(s.pfn, PageFlags.PG_slab) || ft.refcount(s.pfn) == 0 || ft.order(s.pfn) != s.order) {
+                problems.add(String.format("%s: %s is not an allocated order-%d block marked PG_slab in the frame table", s.cache.name(), s, s.order));
             }
-            long[] orphaned = new long[reclaimable.length];
-            large.check(problems, unreclaimable, orphaned);
-            for (int nid = 0; nid < reclaimable.length; nid++) {
-                long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
-                long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
-                // an orphaned slab's pages count as one kind or the other: its cache is no longer known
-                boolean orphansFit = r >= reclaimable[nid] && u >= unreclaimable[nid]
-                        && r + u == reclaimable[nid] + unreclaimable[nid] + orphaned[nid];
-                if (!orphansFit) {
-                    problems.add(String.format("node %d: nr_slab_reclaimable %d and nr_slab_unreclaimable %d pages, but the slabs hold %d and %d",
-                            nid, r, u, reclaimable[nid], unreclaimable[nid]));
-                }
-            }
-            for (C c : cacheList()) {
-                checkCache(c, problems);
-            }
-            return problems;
-        } finally {
-            gates.unlockAll();
+            (s.cache.has(SlabFlags.SLAB_RECLAIM_ACCOUNT) ? reclaimable : unreclaimable)[s.nid] += 1L << s.order;
         }
+        long[] orphaned = new long[reclaimable.length];
+        large.check(problems, unreclaimable, orphaned);
+        for (int nid = 0; nid < reclaimable.length; nid++) {
+            long r = machine.node(nid).state(NodeStat.NR_SLAB_RECLAIMABLE);
+            long u = machine.node(nid).state(NodeStat.NR_SLAB_UNRECLAIMABLE);
+            // an orphaned slab's pages count as one kind or the other: its cache is no longer known
+            boolean orphansFit = r >= reclaimable[nid] && u >= unreclaimable[nid]
+                    && r + u == reclaimable[nid] + unreclaimable[nid] + orphaned[nid];
+            if (!orphansFit) {
+                problems.add(String.format("node %d: nr_slab_reclaimable %d and nr_slab_unreclaimable %d pages, but the slabs hold %d and %d",
+                        nid, r, u, reclaimable[nid], unreclaimable[nid]));
+            }
+        }
+        for (C c : cacheList()) {
+            checkCache(c, problems);
+        }
+        return problems;
     }
 
     /** Every slab of a cache (every CPU stopped, or for reports). */
@@ -886,6 +963,19 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
             if (s.cache == c) {
                 out.add(s);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Where an allocation for node {@code nid} falls back to: the other nodes of {@code nodes},
+     * nearest by number first ({@code nid + 1}, {@code nid + 2} ... modulo {@code nodes}), the same
+     * order for every path of every implementation.
+     */
+    public static int[] otherNodes(int nid, int nodes) {
+        int[] out = new int[nodes - 1];
+        for (int k = 1; k < nodes; k++) {
+            out[k - 1] = (nid + k) % nodes;
         }
         return out;
     }

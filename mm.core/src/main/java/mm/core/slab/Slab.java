@@ -94,6 +94,38 @@ public final class Slab {
         return start + (long) i * stride;
     }
 
+    /**
+     * {@code slab_get_obj}: takes the first object of the free chain, marks it {@link #ALLOCATED}
+     * and counts it in {@link #inuse}; the chain must not be empty. Under the slab's monitor (or
+     * the list lock that stands for it).
+     *
+     * @return the object's index
+     */
+    public int getObj() {
+        int i = freelist;
+        freelist = next[i];
+        next[i] = ALLOCATED;
+        inuse++;
+        return i;
+    }
+
+    /**
+     * {@code slab_put_obj}: object {@code i} to the head of the free chain, no longer counted in
+     * {@link #inuse}; in a slab whose bytes are kept (debugging), its free pointer is written too.
+     *
+     * @return the previous head of the chain ({@link #END} if the slab was full)
+     */
+    public int putObj(int i) {
+        int prior = freelist;
+        next[i] = (short) prior;
+        freelist = i;
+        inuse--;
+        if (mem != null) {
+            SlabDebug.setFreePointer(this, i, prior >= 0 ? address(prior) : 0);
+        }
+        return prior;
+    }
+
     /** True if object {@code i} is in use. */
     public boolean allocated(int i) {
         return next[i] == ALLOCATED;

@@ -78,9 +78,6 @@ public abstract class SlabCache implements KmemCache {
     /** Objects in all slabs ({@code total_objects}). */
     public abstract long totalObjects();
 
-    /** Free objects on the nodes' partial lists ({@code count_partial(n, count_free)}): what slabinfo subtracts. */
-    public abstract long freeOnPartial();
-
     @Override
     public String toString() {
         return name;

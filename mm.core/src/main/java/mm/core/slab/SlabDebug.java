@@ -88,8 +88,12 @@ public final class SlabDebug {
 
     /** {@code set_freepointer}: writes the address of the next free object (0 at the end) at the free pointer's offset. */
     public static void setFreePointer(Slab slab, int i, DirectMap dm, int nextIdx) {
-        long v = nextIdx >= 0 ? dm.virt(slab.pfn, slab.objectOffset(nextIdx)) : 0;
-        putLong(slab.mem, slab.objectOffset(i) + slab.cache.geometry().offset(), v);
+        setFreePointer(slab, i, nextIdx >= 0 ? dm.virt(slab.pfn, slab.objectOffset(nextIdx)) : 0);
+    }
+
+    /** {@code set_freepointer} with the next free object's address (0 for none). */
+    static void setFreePointer(Slab slab, int i, long next) {
+        putLong(slab.mem, slab.objectOffset(i) + slab.cache.geometry().offset(), next);
     }
 
     /** The free pointer stored in a free object ({@code get_freepointer}). */
@@ -367,19 +371,9 @@ public final class SlabDebug {
         r.add(String.format("%s in %s+0x0/0x0 age=%d cpu=%d pid=%d", what, fn, machine.clock().jiffies() - when, cpu, pid));
     }
 
-    /** {@code print_hex_dump(KERN_ERR, text, DUMP_PREFIX_ADDRESS, 16, 1, addr, len, 1)}. */
+    /** {@code print_hex_dump(KERN_ERR, text, DUMP_PREFIX_ADDRESS, 16, 1, addr, len, 1)} of slab bytes. */
     static void hexDump(List<String> r, String prefix, Slab slab, DirectMap dm, int off, int len) {
-        for (int k = 0; k < len; k += 16) {
-            int n = Math.min(16, len - k);
-            StringBuilder hex = new StringBuilder();
-            StringBuilder ascii = new StringBuilder();
-            for (int j = 0; j < n; j++) {
-                int b = slab.mem[off + k + j] & 0xff;
-                hex.append(j > 0 ? " " : "").append(String.format("%02x", b));
-                ascii.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
-            }
-            r.add(String.format("%s%016x: %-47s  %s", prefix, dm.virt(slab.pfn, off + k), hex, ascii));
-        }
+        r.addAll(HexDump.lines(prefix, dm.virt(slab.pfn, off), slab.mem, off, len));
     }
 
     // ---- little-endian words --------------------------------------------------------------------

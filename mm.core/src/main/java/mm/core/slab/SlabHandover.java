@@ -78,49 +78,95 @@ public final class SlabHandover {
      * Reads a hand-over: makes each cache, then rebuilds each slab (objects in use as they were,
      * free objects chained in address order) and hands it to {@code slabs}, then each large block.
      *
-     * @throws IllegalStateException naming the key that cannot be read
+     * @throws IllegalStateException naming the key that is missing, or the key and value that
+     *         cannot be read and what was expected (never a NumberFormatException, an index out of
+     *         bounds or a ClassCastException)
      */
     public static void read(Handover h, DirectMap dm, LongToIntFunction nidOf, CacheMaker maker, Consumer<Slab> slabs,
             BiConsumer<Long, Integer> large) {
-        int n = Integer.parseInt(required(h, "caches"));
+        int n = (int) number("caches", required(h, "caches"), required(h, "caches"), 10, Integer.MAX_VALUE, "a decimal count of caches");
         List<SlabCache> made = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            String[] f = required(h, "cache." + i).split(" ");
+            String key = "cache." + i;
+            String value = required(h, key);
+            String[] f = value.split(" ");
             if (f.length != 4) {
-                throw new IllegalStateException("hand-over key cache." + i + " is '" + h.state().get("cache." + i) + "': expected NAME SIZE ALIGN FLAGS");
+                throw bad(key, value, "expected NAME SIZE ALIGN FLAGS");
             }
-            ObjectConstructor ctor = (ObjectConstructor) h.objects().get("cache." + i + ".ctor");
-            made.add(maker.make(f[0], Integer.parseInt(f[1], 16), Integer.parseInt(f[2], 16), Long.parseLong(f[3], 16), ctor));
+            String fmt = "NAME SIZE ALIGN FLAGS in hexadecimal";
+            Object ctor = h.objects().get(key + ".ctor");
+            if (ctor != null && !(ctor instanceof ObjectConstructor)) {
+                throw new IllegalStateException("hand-over object " + key + ".ctor is a " + ctor.getClass().getName()
+                        + ": expected an ObjectConstructor or none");
+            }
+            made.add(maker.make(f[0], (int) number(key, value, f[1], 16, Integer.MAX_VALUE, fmt),
+                    (int) number(key, value, f[2], 16, Integer.MAX_VALUE, fmt), number(key, value, f[3], 16, Long.MAX_VALUE, fmt),
+                    (ObjectConstructor) ctor));
         }
         for (int i = 0; i < n; i++) {
-            String text = h.state().get("cache." + i + ".slabs");
+            String key = "cache." + i + ".slabs";
+            String text = h.state().get(key);
             if (text == null || text.isEmpty()) {
                 continue;
             }
             for (String entry : text.split(" ")) {
-                slabs.accept(slab(made.get(i), entry, h, dm, nidOf));
+                slabs.accept(slab(made.get(i), key, entry, h, dm, nidOf));
             }
         }
         String lg = h.state().getOrDefault("kmalloc.large", "");
         if (!lg.isEmpty()) {
+            String fmt = "ADDRESS:ORDER in hexadecimal, separated by spaces";
             for (String e : lg.split(" ")) {
                 String[] f = e.split(":");
-                large.accept(Long.parseLong(f[0], 16), Integer.parseInt(f[1], 16));
+                if (f.length != 2) {
+                    throw bad("kmalloc.large", lg, "entry '" + e + "': expected " + fmt);
+                }
+                large.accept(number("kmalloc.large", lg, f[0], 16, Long.MAX_VALUE, fmt),
+                        (int) number("kmalloc.large", lg, f[1], 16, Integer.MAX_VALUE, fmt));
             }
         }
     }
 
-    private static Slab slab(SlabCache c, String entry, Handover h, DirectMap dm, LongToIntFunction nidOf) {
+    /**
+     * A field of a hand-over value: a number from 0 to {@code max} in {@code radix} (hexadecimal
+     * values may be written unsigned, as {@link Long#toHexString} does).
+     *
+     * @throws IllegalStateException naming the key and its value otherwise
+     */
+    private static long number(String key, String value, String field, int radix, long max, String expected) {
+        long v;
+        try {
+            v = radix == 16 ? Long.parseUnsignedLong(field, 16) : Long.parseLong(field, radix);
+        } catch (NumberFormatException e) {
+            throw bad(key, value, "'" + field + "' is not a number: expected " + expected);
+        }
+        if (v < 0 && max != Long.MAX_VALUE || v > max) {
+            throw bad(key, value, "'" + field + "' is out of range: expected " + expected);
+        }
+        return v;
+    }
+
+    private static IllegalStateException bad(String key, String value, String what) {
+        return new IllegalStateException("hand-over key " + key + " is '" + value + "': " + what);
+    }
+
+    private static Slab slab(SlabCache c, String key, String entry, Handover h, DirectMap dm, LongToIntFunction nidOf) {
+        String fmt = "PFN:ORDER:OFFSET:STRIDE:OBJECTS:INUSE in hexadecimal";
         String[] f = entry.split(":");
         if (f.length != 6) {
-            throw new IllegalStateException("hand-over slab '" + entry + "' of " + c.name() + ": expected PFN:ORDER:OFFSET:STRIDE:OBJECTS:INUSE");
+            throw bad(key, entry, "expected " + fmt);
         }
-        long pfn = Long.parseLong(f[0], 16);
-        int order = Integer.parseInt(f[1], 16);
-        int base = Integer.parseInt(f[2], 16);
-        int stride = Integer.parseInt(f[3], 16);
-        int objects = Integer.parseInt(f[4], 16);
-        BigInteger inuse = new BigInteger(f[5], 16);
+        long pfn = number(key, entry, f[0], 16, Long.MAX_VALUE, fmt);
+        int order = (int) number(key, entry, f[1], 16, Integer.MAX_VALUE, fmt);
+        int base = (int) number(key, entry, f[2], 16, Integer.MAX_VALUE, fmt);
+        int stride = (int) number(key, entry, f[3], 16, Integer.MAX_VALUE, fmt);
+        int objects = (int) number(key, entry, f[4], 16, Short.MAX_VALUE, fmt);
+        BigInteger inuse;
+        try {
+            inuse = new BigInteger(f[5], 16);
+        } catch (NumberFormatException e) {
+            throw bad(key, entry, "'" + f[5] + "' is not a number: expected " + fmt);
+        }
         Slab s = new Slab(c, pfn, order, nidOf.applyAsInt(pfn), base, stride, objects);
         int prev = -1;
         int used = 0;

@@ -41,6 +41,11 @@ public final class SimClockImpl implements SimClock {
         }
     }
 
+    /** Timers scheduled that have neither run nor been cancelled. */
+    public synchronized int pendingTimers() {
+        return timers.size();
+    }
+
     @Override
     public synchronized long nanos() {
         return now;

@@ -1,32 +1,33 @@
-package mm.console.slab;
+package mm.core.slab;
 
-import mm.console.proc.Seq;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Bytes as the kernel's {@code print_hex_dump(level, prefix, DUMP_PREFIX_ADDRESS, 16, 1, buf, len,
- * true)} prints them (lib/hexdump.c), as SLUB's reports show objects and red zones: 16 bytes a
- * line, the address, the bytes in hex, then at column 49 of the hex part the printable ones.
+ * true)} prints them (lib/hexdump.c), as SLUB's reports show objects and red zones and
+ * {@code mm:peek} shows slab memory: 16 bytes a line, the address, the bytes in hex, then at
+ * column 49 of the hex part the printable ones.
  */
-public final class HexDumpFormatter {
+public final class HexDump {
 
     /** Bytes a line ({@code rowsize}). */
     static final int ROW = 16;
 
-    private HexDumpFormatter() {
+    private HexDump() {
     }
 
     /**
-     * The dump of {@code bytes} that start at kernel address {@code addr}: each line
-     * {@code PREFIX + "%016lx: " + hex_dump_to_buffer(...)}, e.g.
-     * {@code ffff888004a1c080: 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b  kkkkkkkkkkkkkkkk}.
+     * {@code print_hex_dump}: the lines for {@code len} bytes of {@code bytes} from {@code from},
+     * which are at kernel address {@code addr}, each {@code PREFIX + "%016lx: " + hex_dump_to_buffer(...)},
+     * e.g. {@code ffff888004a1c080: 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b  kkkkkkkkkkkkkkkk}.
      */
-    public static String format(String prefix, long addr, byte[] bytes) {
-        Seq m = new Seq();
-        for (int i = 0; i < bytes.length; i += ROW) {
-            int len = Math.min(ROW, bytes.length - i);
-            m.printf("%s%016x: %s\n", prefix, addr + i, line(bytes, i, len));
+    public static List<String> lines(String prefix, long addr, byte[] bytes, int from, int len) {
+        List<String> out = new ArrayList<>((len + ROW - 1) / ROW);
+        for (int k = 0; k < len; k += ROW) {
+            out.add(String.format("%s%016x: %s", prefix, addr + k, line(bytes, from + k, Math.min(ROW, len - k))));
         }
-        return m.toString();
+        return out;
     }
 
     /** {@code hex_dump_to_buffer(buf, len, 16, 1, ..., true)}: "xx xx ... xx", spaces to column 49, the ASCII. */
