@@ -316,4 +316,16 @@ class BrokenSlab extends ForwardingObjectCache {
             return last;
         }
     }
+
+    /** Takes any Handover as the one at boot: what the predecessor handed over is forgotten. */
+    static final class AdoptsAsAtBoot extends BrokenSlab {
+        AdoptsAsAtBoot(ObjectCache inner) {
+            super(inner);
+        }
+
+        @Override
+        public void adopt(mm.api.subsystem.Handover from) {
+            delegate.adopt(mm.api.subsystem.Handover.BOOT);
+        }
+    }
 }
