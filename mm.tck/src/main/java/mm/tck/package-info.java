@@ -8,7 +8,7 @@
  * {@link mm.tck.junit} runs it in an implementation's own JUnit 5 build.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package mm.tck;
 
 import org.osgi.annotation.bundle.Export;
