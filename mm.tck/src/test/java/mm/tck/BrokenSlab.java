@@ -3,10 +3,12 @@ package mm.tck;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.Machine;
+import mm.api.machine.NodeStat;
 import mm.api.slab.Kmalloc;
 import mm.api.slab.KmemCache;
 import mm.api.slab.SlabInfo;
@@ -36,6 +38,21 @@ class BrokenSlab extends ForwardingObjectCache {
             @Override
             public ObjectCache create(Machine machine, FrameAllocator frames) {
                 return wrap.apply(base.create(machine, frames));
+            }
+        };
+    }
+
+    /** A factory wrapping each new instance of {@code base}, for a breakage that needs the machine. */
+    static ObjectCacheFactory factoryOn(ObjectCacheFactory base, BiFunction<Machine, ObjectCache, ObjectCache> wrap) {
+        return new ObjectCacheFactory() {
+            @Override
+            public String implName() {
+                return base.implName();
+            }
+
+            @Override
+            public ObjectCache create(Machine machine, FrameAllocator frames) {
+                return wrap.apply(machine, base.create(machine, frames));
             }
         };
     }
@@ -326,6 +343,33 @@ class BrokenSlab extends ForwardingObjectCache {
         @Override
         public void adopt(mm.api.subsystem.Handover from) {
             delegate.adopt(mm.api.subsystem.Handover.BOOT);
+        }
+    }
+
+    /** Leaves the pages of a large kmalloc out of NR_SLAB_UNRECLAIMABLE (and puts them back when freed). */
+    static final class LargeKmallocUncounted extends BrokenSlab {
+        private final Machine machine;
+
+        LargeKmallocUncounted(Machine m, ObjectCache inner) {
+            super(inner);
+            this.machine = m;
+        }
+
+        @Override
+        public long kmalloc(long size, int gfp) {
+            long p = delegate.kmalloc(size, gfp);
+            if (p != 0 && p != ZERO_SIZE_PTR && delegate.cacheOf(p).isEmpty()) {
+                machine.nodes().get(0).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, -delegate.ksize(p) / Machine.PAGE_SIZE);
+            }
+            return p;
+        }
+
+        @Override
+        public void kfree(long addr) {
+            if (addr != 0 && addr != ZERO_SIZE_PTR && delegate.cacheOf(addr).isEmpty()) {
+                machine.nodes().get(0).modState(NodeStat.NR_SLAB_UNRECLAIMABLE, delegate.ksize(addr) / Machine.PAGE_SIZE);
+            }
+            delegate.kfree(addr);
         }
     }
 }
