@@ -14,8 +14,9 @@ import mm.api.machine.Machine;
  * Threads that load a contract from CPUs of the machine, one per CPU, each counting the operations
  * it completed, so that a test can prove calls were made before and after a swap: start, wait for
  * more operations, stop (the first failure of a thread is rethrown, and no thread is left alive).
+ * Closing stops them too, without asserting anything, for a test that failed before its stop().
  */
-final class LoadThreads {
+final class LoadThreads implements AutoCloseable {
 
     /** One thread's work: a step per operation, and what it does once stopped. */
     interface Load {
@@ -87,6 +88,15 @@ final class LoadThreads {
         }
         if (failure.get() != null) {
             throw new AssertionError("a load thread failed: " + failure.get(), failure.get());
+        }
+    }
+
+    /** Stops the threads and waits for them, asserting nothing (stop() is where a test asserts). */
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        for (Thread th : threads) {
+            th.join(JOIN_MS);
         }
     }
 }

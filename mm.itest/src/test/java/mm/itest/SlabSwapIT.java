@@ -59,8 +59,10 @@ public class SlabSwapIT extends SwapTestBase {
         long bootSlabPages = slabPages();
         KmemCache c = before.kmemCacheCreate("it-swap", 300, 0, 0, addr -> { });
         List<long[]> held = Collections.synchronizedList(new ArrayList<>()); // {addr, 1 for the cache, 0 for kmalloc}
+        Switchboard.Swap toSlab;
+        Switchboard.Swap back;
         // through the reference taken before the swaps: calls during one wait, calls after it are forwarded
-        LoadThreads load = LoadThreads.start(machine, new int[] {0, 1}, cpu -> new LoadThreads.Load() {
+        try (LoadThreads load = LoadThreads.start(machine, new int[] {0, 1}, cpu -> new LoadThreads.Load() {
             private final List<long[]> mine = new ArrayList<>();
 
             @Override
@@ -83,13 +85,14 @@ public class SlabSwapIT extends SwapTestBase {
             public void finish() {
                 held.addAll(mine);
             }
-        });
-        load.awaitOps(OPS);
-        Switchboard.Swap toSlab = switchboard().use(OC, "slab");
-        load.awaitOps(OPS);
-        Switchboard.Swap back = switchboard().use(OC, "slub");
-        load.awaitOps(OPS);
-        load.stop();
+        })) {
+            load.awaitOps(OPS);
+            toSlab = switchboard().use(OC, "slab");
+            load.awaitOps(OPS);
+            back = switchboard().use(OC, "slub");
+            load.awaitOps(OPS);
+            load.stop();
+        }
         assertEquals("slab", toSlab.to());
         assertEquals("slab", back.from());
         assertTrue("objects were held across the swaps", held.size() > 0);

@@ -79,8 +79,9 @@ public class SwapIT extends SwapTestBase {
         String bootShape = buddyinfoShape();
         FrameAllocator before = active();
         List<long[]> held = Collections.synchronizedList(new ArrayList<>());
+        Switchboard.Swap swap;
         // through the reference taken before the swap: calls during it wait, calls after it are forwarded
-        LoadThreads load = LoadThreads.start(machine, new int[] {0, 1}, cpu -> new LoadThreads.Load() {
+        try (LoadThreads load = LoadThreads.start(machine, new int[] {0, 1}, cpu -> new LoadThreads.Load() {
             private final List<long[]> mine = new ArrayList<>();
 
             @Override
@@ -99,11 +100,12 @@ public class SwapIT extends SwapTestBase {
             public void finish() {
                 held.addAll(mine);
             }
-        });
-        load.awaitOps(OPS);
-        Switchboard.Swap swap = switchboard().use(FA, "bitmap");
-        load.awaitOps(OPS);
-        load.stop();
+        })) {
+            load.awaitOps(OPS);
+            swap = switchboard().use(FA, "bitmap");
+            load.awaitOps(OPS);
+            load.stop();
+        }
         assertEquals("buddy", swap.from());
         assertEquals("bitmap", swap.to());
         FrameAllocator after = active();
