@@ -12,8 +12,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The one command of the benchmarks: {@code java -jar mm.bench/target/benchmarks.jar}. Runs the
  * JMH throughput benchmarks on one thread (among them the allocation cost on a 1 GiB against a
- * 256 GiB machine, {@link MachineSizeBenchmark}), then measures heap bytes per frame of a 64 GiB machine,
- * and prints the figures beside the targets. Arguments, if any, go to JMH instead (for example
+ * 256 GiB machine, {@link MachineSizeBenchmark}), then measures heap bytes per frame of a 64 GiB machine
+ * ({@link HeapPerFrame}), the pause of a live swap ({@link SwapPause}), heap bytes per live kmalloc-64
+ * object ({@link HeapPerObject}), the replay speed of the captured trace when it is readable
+ * ({@link ReplaySpeed}) and the compaction speed ({@link CompactionSpeed}), and prints the figures
+ * beside the targets. Arguments, if any, go to JMH instead (for example
  * {@code -l} to list, or a benchmark name).
  */
 public final class BenchMain {

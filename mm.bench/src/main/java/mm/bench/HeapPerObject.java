@@ -1,5 +1,6 @@
 package mm.bench;
 
+import java.lang.ref.Reference;
 import mm.api.frame.Gfp;
 import mm.api.machine.MachineConfig;
 import mm.api.subsystem.Handover;
@@ -46,6 +47,8 @@ public final class HeapPerObject {
         if (keep[(int) count - 1] == 0) {
             throw new IllegalStateException("out of memory after " + count + " objects of " + size + " bytes");
         }
+        Reference.reachabilityFence(slub); // the allocator (and its machine) measured alive, not collected
+        Reference.reachabilityFence(m);
         return new Result(size, count, after - before - arrayBytes);
     }
 }

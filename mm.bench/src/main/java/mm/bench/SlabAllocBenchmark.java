@@ -53,7 +53,7 @@ public class SlabAllocBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            platform = new EmbeddedPlatform("4G", 4, jar -> !jar.equals("mm.bitmap.jar") && !jar.equals("mm.slab.jar"));
+            platform = new EmbeddedPlatform("4G", 4, jar -> !jar.equals("mm.bitmap.jar"));
             slab = platform.service(ObjectCache.class, "(mm.active=true)");
         }
 

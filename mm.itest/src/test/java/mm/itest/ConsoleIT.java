@@ -2,10 +2,8 @@ package mm.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -30,34 +24,19 @@ import org.osgi.framework.ServiceReference;
 /** The mm commands through Gogo's real command processor, as a user types them. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ConsoleIT {
-
-    @Inject
-    CommandProcessor processor;
+public class ConsoleIT extends ShellTestBase {
 
     @Inject
     BundleContext context;
 
-    private CommandSession session;
-
     @Configuration
+    @Override
     public Option[] config() {
         return ItOptions.platform("4G", 4, 1);
     }
 
-    @Before
-    public void openSession() {
-        session = processor.createSession(InputStream.nullInputStream(), System.out, System.err);
-    }
-
-    @After
-    public void closeSession() {
-        session.close();
-    }
-
     private String run(String command) throws Exception {
-        Object result = session.execute(command);
-        return result == null ? null : result.toString();
+        return sh.run(command);
     }
 
     private static Map<String, Long> meminfo(String text) {
@@ -116,15 +95,10 @@ public class ConsoleIT {
         };
         String meminfo = run("mm:meminfo");
         for (String[] c : cases) {
-            try {
-                run(c[0]);
-                fail(c[0] + " must fail");
-            } catch (Exception e) {
-                String shown = e.toString();
-                assertTrue(c[0] + " -> " + shown, shown.contains(c[1]));
-                assertTrue(c[0] + " -> one line: " + shown, !shown.contains("\n"));
-                assertTrue(c[0] + " -> no class name: " + shown, !shown.contains("Exception"));
-            }
+            String shown = sh.error(c[0]);
+            assertTrue(c[0] + " -> " + shown, shown.contains(c[1]));
+            assertTrue(c[0] + " -> one line: " + shown, !shown.contains("\n"));
+            assertTrue(c[0] + " -> no class name: " + shown, !shown.contains("Exception"));
         }
         assertEquals(meminfo, run("mm:meminfo"));
         assertEquals("ok", run("mm:check"));
@@ -145,24 +119,16 @@ public class ConsoleIT {
             assertTrue(unu[i], unu[i].startsWith(zone) && unu[i].matches("Node \\d+, zone +\\S+ ([01]\\.\\d{3} ){11}"));
         }
         assertEquals("extfrag/extfrag_index:\n" + index + "\nextfrag/unusable_index:\n" + unusable, run("mm:extfrag"));
-        try {
-            run("mm:extfrag bogus");
-            fail("mm:extfrag bogus must fail");
-        } catch (Exception e) {
-            assertTrue(e.toString(), e.toString().contains("accepted are extfrag_index and unusable_index"));
-        }
+        String e = sh.error("mm:extfrag bogus");
+        assertTrue(e, e.contains("accepted are extfrag_index and unusable_index"));
     }
 
     @Test
     public void doubleFreeIsRefused() throws Exception {
         run("q = (mm:alloc 0)");
         run("mm:free $q");
-        try {
-            run("mm:free $q");
-            fail("double free must fail");
-        } catch (Exception e) {
-            assertTrue(e.toString(), e.toString().contains("is not allocated"));
-        }
+        String e = sh.error("mm:free $q");
+        assertTrue(e, e.contains("is not allocated"));
         assertEquals("ok", run("mm:check"));
     }
 

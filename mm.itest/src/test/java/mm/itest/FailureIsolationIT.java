@@ -8,7 +8,6 @@ import javax.inject.Inject;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Machine;
 import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -27,30 +26,23 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FailureIsolationIT {
+public class FailureIsolationIT extends ShellTestBase {
 
     static final String FA = FrameAllocator.CONTRACT;
 
     @Inject
-    CommandProcessor processor;
-
-    @Inject
-    Switchboard switchboard;
-
-    @Inject
     Machine machine;
 
-    private Shell sh;
     private String buddyinfo;
 
     @Configuration
+    @Override
     public Option[] config() {
         return ItOptions.platformWith("1G", 2, 1, ItOptions.extraBundle("mm.broken"));
     }
 
     @Before
-    public void openShell() throws Exception {
-        sh = new Shell(processor);
+    public void brokenAllocatorsInstalled() throws Exception {
         Await.until("the broken allocators are installed",
                 () -> switchboard.candidates().stream().filter(c -> c.contract().equals(FA)).count() == 7);
         buddyinfo = drainedBuddyinfo();
@@ -62,11 +54,10 @@ public class FailureIsolationIT {
         return sh.run("mm:buddyinfo");
     }
 
+    /** Then ShellTestBase finds the machine sound and closes the session. */
     @After
     public void buddyHoldsTheMachine() throws Exception {
         assertEquals("buddy", switchboard.active(FA));
-        assertEquals("ok", sh.run("mm:check"));
-        sh.close();
     }
 
     private static void contains(String text, String... parts) {

@@ -1,32 +1,22 @@
 package mm.itest;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import javax.inject.Inject;
 import mm.api.frame.Gfp;
-import mm.api.machine.Machine;
 import mm.api.machine.NodeStat;
 import mm.api.slab.KmemCache;
 import mm.api.slab.ObjectCache;
 import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /**
  * Live hand-over of the object cache between SLUB and SLAB, in Felix with the real bundles: under
@@ -34,38 +24,21 @@ import org.osgi.framework.ServiceReference;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SlabSwapIT {
+public class SlabSwapIT extends SwapTestBase {
 
     static final String OC = ObjectCache.CONTRACT;
 
-    @Inject
-    BundleContext context;
-
-    @Inject
-    Machine machine;
-
-    @Inject
-    CommandProcessor processor;
-
-    @org.ops4j.pax.exam.Configuration
-    public Option[] config() {
-        return ItOptions.platform("1G", 2, 1);
-    }
+    /** The operations each load thread completes before the first swap, between the swaps and after the last. */
+    private static final int OPS = 200;
 
     @After
     public void slubAgain() {
         switchboard().use(OC, "slub");
     }
 
-    private Switchboard switchboard() {
-        return Await.service(context, Switchboard.class, null);
-    }
-
     /** The one registration of the active object cache. */
     private ObjectCache active() throws Exception {
-        Collection<ServiceReference<ObjectCache>> refs = context.getServiceReferences(ObjectCache.class, "(mm.active=true)");
-        assertEquals("exactly one active ObjectCache registration", 1, refs.size());
-        return context.getService(refs.iterator().next());
+        return active(ObjectCache.class);
     }
 
     private long slabPages() {
@@ -86,50 +59,40 @@ public class SlabSwapIT {
         long bootSlabPages = slabPages();
         KmemCache c = before.kmemCacheCreate("it-swap", 300, 0, 0, addr -> { });
         List<long[]> held = Collections.synchronizedList(new ArrayList<>()); // {addr, 1 for the cache, 0 for kmalloc}
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            final int cpu = t;
-            Thread th = new Thread(() -> machine.runOn(cpu, () -> {
-                // through the reference taken before the swaps: calls during one wait, calls after it are forwarded
-                List<long[]> mine = new ArrayList<>();
-                int i = 0;
-                try {
-                    while (!stop.get()) {
-                        boolean fromCache = i % 2 == 0;
-                        long a = fromCache ? before.kmemCacheAlloc(c, Gfp.GFP_KERNEL) : before.kmalloc(1 + (i * 31) % 3000, Gfp.GFP_KERNEL);
-                        assertTrue(a != 0);
-                        mine.add(new long[] {a, fromCache ? 1 : 0});
-                        if (i % 3 == 2) {
-                            long[] o = mine.remove(mine.size() / 2);
-                            if (o[1] == 1) {
-                                before.kmemCacheFree(c, o[0]);
-                            } else {
-                                before.kfree(o[0]);
-                            }
-                        }
-                        i++;
+        Switchboard.Swap toSlab;
+        Switchboard.Swap back;
+        // through the reference taken before the swaps: calls during one wait, calls after it are forwarded
+        try (LoadThreads load = LoadThreads.start(machine, new int[] {0, 1}, cpu -> new LoadThreads.Load() {
+            private final List<long[]> mine = new ArrayList<>();
+
+            @Override
+            public void step(int i) {
+                boolean fromCache = i % 2 == 0;
+                long a = fromCache ? before.kmemCacheAlloc(c, Gfp.GFP_KERNEL) : before.kmalloc(1 + (i * 31) % 3000, Gfp.GFP_KERNEL);
+                assertTrue(a != 0);
+                mine.add(new long[] {a, fromCache ? 1 : 0});
+                if (i % 3 == 2) {
+                    long[] o = mine.remove(mine.size() / 2);
+                    if (o[1] == 1) {
+                        before.kmemCacheFree(c, o[0]);
+                    } else {
+                        before.kfree(o[0]);
                     }
-                } catch (Throwable e) {
-                    failure.set(e);
                 }
+            }
+
+            @Override
+            public void finish() {
                 held.addAll(mine);
-                return null;
-            }), "load-" + t);
-            threads.add(th);
-            th.start();
+            }
+        })) {
+            load.awaitOps(OPS);
+            toSlab = switchboard().use(OC, "slab");
+            load.awaitOps(OPS);
+            back = switchboard().use(OC, "slub");
+            load.awaitOps(OPS);
+            load.stop();
         }
-        Thread.sleep(100);
-        Switchboard.Swap toSlab = switchboard().use(OC, "slab");
-        Thread.sleep(100);
-        Switchboard.Swap back = switchboard().use(OC, "slub");
-        Thread.sleep(50);
-        stop.set(true);
-        for (Thread th : threads) {
-            th.join(30_000);
-        }
-        assertNull("the load threads failed: " + failure.get(), failure.get());
         assertEquals("slab", toSlab.to());
         assertEquals("slab", back.from());
         assertTrue("objects were held across the swaps", held.size() > 0);

@@ -2,24 +2,17 @@ package mm.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import javax.inject.Inject;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
-import mm.api.machine.Machine;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
 import mm.api.subsystem.Switchboard;
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -28,8 +21,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -40,20 +31,12 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SwapIT {
+public class SwapIT extends SwapTestBase {
 
     static final String FA = FrameAllocator.CONTRACT;
 
-    @Inject
-    BundleContext context;
-
-    @Inject
-    Machine machine;
-
-    @Inject
-    CommandProcessor processor;
-
     @org.ops4j.pax.exam.Configuration
+    @Override
     public Option[] config() {
         return ItOptions.platform("2G", 4, 1);
     }
@@ -63,15 +46,12 @@ public class SwapIT {
         switchboard().use(FA, "buddy");
     }
 
-    private Switchboard switchboard() {
-        return Await.service(context, Switchboard.class, null);
-    }
+    /** The operations each load thread completes before a swap, and again after it. */
+    private static final int OPS = 200;
 
     /** The one registration of the active frame allocator. */
     private FrameAllocator active() throws Exception {
-        Collection<ServiceReference<FrameAllocator>> refs = context.getServiceReferences(FrameAllocator.class, "(mm.active=true)");
-        assertEquals("exactly one active FrameAllocator registration", 1, refs.size());
-        return context.getService(refs.iterator().next());
+        return active(FrameAllocator.class);
     }
 
     /** Free pages once the per-CPU lists are drained. */
@@ -99,44 +79,33 @@ public class SwapIT {
         String bootShape = buddyinfoShape();
         FrameAllocator before = active();
         List<long[]> held = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            final int cpu = t;
-            Thread th = new Thread(() -> machine.runOn(cpu, () -> {
-                // through the reference taken before the swap: calls during it wait, calls after it are forwarded
-                List<long[]> mine = new ArrayList<>();
-                int i = 0;
-                try {
-                    while (!stop.get()) {
-                        int order = i % 4;
-                        long pfn = before.allocPages(Gfp.GFP_KERNEL, order);
-                        assertNotEquals(FrameAllocator.NO_PAGE, pfn);
-                        mine.add(new long[] {pfn, order});
-                        if (i % 3 == 2) {
-                            long[] b = mine.remove(mine.size() / 2);
-                            before.freePages(b[0], (int) b[1]);
-                        }
-                        i++;
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
+        Switchboard.Swap swap;
+        // through the reference taken before the swap: calls during it wait, calls after it are forwarded
+        try (LoadThreads load = LoadThreads.start(machine, new int[] {0, 1}, cpu -> new LoadThreads.Load() {
+            private final List<long[]> mine = new ArrayList<>();
+
+            @Override
+            public void step(int i) {
+                int order = i % 4;
+                long pfn = before.allocPages(Gfp.GFP_KERNEL, order);
+                assertNotEquals(FrameAllocator.NO_PAGE, pfn);
+                mine.add(new long[] {pfn, order});
+                if (i % 3 == 2) {
+                    long[] b = mine.remove(mine.size() / 2);
+                    before.freePages(b[0], (int) b[1]);
                 }
+            }
+
+            @Override
+            public void finish() {
                 held.addAll(mine);
-                return null;
-            }), "load-" + t);
-            threads.add(th);
-            th.start();
+            }
+        })) {
+            load.awaitOps(OPS);
+            swap = switchboard().use(FA, "bitmap");
+            load.awaitOps(OPS);
+            load.stop();
         }
-        Thread.sleep(100);
-        Switchboard.Swap swap = switchboard().use(FA, "bitmap");
-        Thread.sleep(100);
-        stop.set(true);
-        for (Thread th : threads) {
-            th.join(30_000);
-        }
-        assertNull("the load threads failed: " + failure.get(), failure.get());
         assertEquals("buddy", swap.from());
         assertEquals("bitmap", swap.to());
         FrameAllocator after = active();

@@ -48,14 +48,10 @@ record AdoptionChecks(Subject subject) {
     /** {@code impl-name-matches-factory}: the allocator and its factory give the same one-word name. */
     void implNameMatchesFactory() {
         String expected = subject.factory().implName();
-        Expect.that(expected != null && !expected.isBlank(), "the factory's implName() is empty");
+        Expect.factoryNamed(expected);
         Machine m = subject.boot(SMALL);
         FrameAllocator a = subject.create(m);
         a.adopt(Handover.BOOT);
-        String name = a.implName();
-        Expect.that(name != null && !name.isBlank(), "implName() of the allocator is empty");
-        Expect.that(name.equals(expected), "implName() of the allocator is '%s' but its factory's is '%s': both are its mm.impl "
-                + "property", name, expected);
-        Expect.that(!name.matches(".*\\s.*"), "implName() '%s' contains blanks: the shell names implementations by it", name);
+        Expect.sameName("the allocator", a.implName(), expected);
     }
 }

@@ -87,13 +87,7 @@ final class AllocatorRig {
 
     /** Pages on every CPU's per-CPU lists for a zone. */
     long pcp(FrameAllocator a, Zone z) {
-        long sum = 0;
-        for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
-            int n = a.pcpCount(z, cpu);
-            Expect.that(n >= 0, "pcpCount(%s, cpu %d) is %d: a page count cannot be negative", FrameCensus.name(z), cpu, n);
-            sum += n;
-        }
-        return sum;
+        return FrameCensus.pcp(machine, a, z);
     }
 
     /** A zone's free pages as the implementation accounts them: NR_FREE_PAGES plus the per-CPU lists. */
@@ -108,11 +102,7 @@ final class AllocatorRig {
 
     /** {@link #free} of every zone, by zone id. */
     long[] figures(FrameAllocator a) {
-        long[] out = new long[machine.nodes().size() * mm.api.machine.ZoneType.MAX_NR_ZONES];
-        for (Zone z : zones) {
-            out[z.id()] = free(a, z);
-        }
-        return out;
+        return FrameCensus.accountedFree(machine, a);
     }
 
     /** Free frames of a zone after adoption, by the frame table. */

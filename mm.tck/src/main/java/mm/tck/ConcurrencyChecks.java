@@ -39,45 +39,15 @@ record ConcurrencyChecks(Subject subject) {
         ConcurrentHashMap<Long, Integer> owner = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<long[]> shared = new ConcurrentLinkedQueue<>();
         AtomicReference<String> problem = new AtomicReference<>();
-        Thread[] workers = new Thread[2];
-        for (int c = 0; c < workers.length; c++) {
-            int cpu = c;
-            workers[c] = new Thread(() -> {
-                try {
-                    m.runOn(cpu, () -> {
-                        churn(m, a, cpu, owner, shared, problem);
-                        return null;
-                    });
-                } catch (Throwable e) {
-                    problem.compareAndSet(null, "on cpu " + cpu + ": " + ConformanceCheck.reason(e));
-                }
-            }, "mm.tck cpu " + cpu);
-            workers[c].setDaemon(true);
-        }
-        for (Thread w : workers) {
-            w.start();
-        }
-        long deadline = System.nanoTime() + subject.timeLimit().toNanos() * 3 / 4;
-        for (int c = 0; c < workers.length; c++) {
-            workers[c].join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            if (workers[c].isAlive()) {
-                StackTraceElement[] stack = workers[c].getStackTrace();
-                problem.compareAndSet(null, "the thread on cpu " + c + " did not finish" + (stack.length == 0 ? "" : ": it is in "
-                        + stack[0]));
-                for (Thread w : workers) {
-                    w.interrupt();
-                }
-            }
-        }
-        if (problem.get() != null) {
-            throw Expect.fail("two CPUs at once: %s", problem.get());
-        }
+        TwoCpus.run(m, subject.timeLimit(), "mm.tck", problem, cpu -> churn(m, a, cpu, owner, shared, problem));
         for (long[] b = shared.poll(); b != null; b = shared.poll()) {
             release(owner, b, problem);
             a.freePages(b[0], (int) b[1]);
         }
         Expect.that(problem.get() == null, "two CPUs at once: %s", problem.get());
-        Expect.that(owner.isEmpty(), "the kit lost track of %d frames", owner.size());
+        if (!owner.isEmpty()) {
+            throw new IllegalStateException("a bug of the kit: it lost track of " + owner.size() + " frames");
+        }
         rig.expectBackToAdoption(a, "two CPUs allocating and freeing at once");
     }
 

@@ -1,6 +1,7 @@
 package mm.tck;
 
 import java.util.List;
+import mm.api.subsystem.Handover;
 
 /**
  * The kit's assertions: each failure is an {@link AssertionError} whose message is the one line a
@@ -75,6 +76,33 @@ final class Expect {
         }
         throw new AssertionError(call + " (" + what + ") was accepted: the contract requires IllegalArgumentException or "
                 + "SlabCorruptionException");
+    }
+
+    /** The factory's implName() is not empty (it is the {@code mm.impl} property the shell names an implementation by). */
+    static void factoryNamed(String factoryName) {
+        that(factoryName != null && !factoryName.isBlank(), "the factory's implName() is empty");
+    }
+
+    /**
+     * {@code name}, the implName() of {@code what} ("the allocator", "the object cache"), is not
+     * empty, is its factory's {@code factoryName}, and has no blanks.
+     */
+    static void sameName(String what, String name, String factoryName) {
+        that(name != null && !name.isBlank(), "implName() of %s is empty", what);
+        that(name.equals(factoryName), "implName() of %s is '%s' but its factory's is '%s': both are its mm.impl property", what,
+                name, factoryName);
+        that(!name.matches(".*\\s.*"), "implName() '%s' contains blanks: the shell names implementations by it", name);
+    }
+
+    /**
+     * {@code h}, what {@code quiesce()} of an implementation named {@code fromImpl} returned, is a
+     * Handover of {@code contract} from it. (SlabHandoverChecks still spells this out; its owner may
+     * call this instead.)
+     */
+    static void handover(Handover h, String contract, String fromImpl) {
+        that(h != null, "quiesce() returned null: it returns the Handover for the successor");
+        that(contract.equals(h.contract()) && fromImpl.equals(h.fromImpl()), "quiesce() returned a Handover of contract '%s' "
+                + "from '%s', not of '%s' from '%s'", h.contract(), h.fromImpl(), contract, fromImpl);
     }
 
     /** A pfn as the kernel prints it. */

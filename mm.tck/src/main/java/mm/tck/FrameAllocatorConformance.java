@@ -2,7 +2,6 @@ package mm.tck;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.MachineFactory;
@@ -33,9 +32,6 @@ import mm.api.machine.MachineFactory;
  */
 public final class FrameAllocatorConformance implements ConformanceSuite {
 
-    /** The time a check may run before it fails as hung. */
-    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(20);
-
     private final Subject subject;
 
     /** The suite for the implementation {@code factory} makes, without a reference implementation. */
@@ -53,11 +49,6 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
 
     private FrameAllocatorConformance(MachineFactory machines, FrameAllocatorFactory factory, FrameAllocatorFactory reference,
             Duration timeLimit) {
-        Objects.requireNonNull(machines, "a MachineFactory boots the machines the checks run on");
-        Objects.requireNonNull(factory, "the factory of the implementation to grade");
-        if (timeLimit.isNegative() || timeLimit.isZero()) {
-            throw new IllegalArgumentException("time limit " + timeLimit + " is not positive");
-        }
         this.subject = new Subject(machines, factory, reference, timeLimit);
     }
 
@@ -78,10 +69,9 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
         return ConformanceSuite.nameOf(() -> subject.factory().implName());
     }
 
-    /** Runs one check with the suite's time limit. */
     @Override
-    public CheckResult runCheck(ConformanceCheck check) {
-        return check.run(subject.timeLimit());
+    public Duration timeLimit() {
+        return subject.timeLimit();
     }
 
     /** The checks, each independent of the others, in the order they are best read. */
@@ -96,93 +86,89 @@ public final class FrameAllocatorConformance implements ConformanceSuite {
         CorruptionChecks corruption = new CorruptionChecks(subject);
         CompactionChecks compaction = new CompactionChecks(subject);
         return List.of(
-                check("adoption-accounts-all-free-memory",
+                new ConformanceCheck("adoption-accounts-all-free-memory",
                         "after adopt(BOOT), each zone's NR_FREE_PAGES plus per-CPU pages equals its free frames in the frame table, "
                                 + "and check() finds nothing (x86_64 256 MiB and 4 GiB, with ZONE_MOVABLE, arm64 with 2 nodes)",
                         adoption::adoptionAccountsAllFreeMemory),
-                check("impl-name-matches-factory",
+                new ConformanceCheck("impl-name-matches-factory",
                         "implName() is a non-empty word, the same for the allocator and its factory (the mm.impl property)",
                         adoption::implNameMatchesFactory),
-                check("blocks-aligned-recorded-disjoint",
+                new ConformanceCheck("blocks-aligned-recorded-disjoint",
                         "blocks of every order 0..10 are aligned, inside one zone, recorded in the frame table (head count 1, "
                                 + "order) and never overlap a block still handed out, through a seeded mix of allocations and frees",
                         allocation::blocksAlignedRecordedDisjoint),
-                check("gfp-zone-modifiers-respected",
+                new ConformanceCheck("gfp-zone-modifiers-respected",
                         "GFP_DMA gets only DMA, GFP_DMA32 at most DMA32, GFP_KERNEL/GFP_HIGHUSER at most Normal (never Movable), "
                                 + "GFP_HIGHUSER_MOVABLE any zone, for every order (x86_64 with ZONE_MOVABLE, and arm64)",
                         allocation::gfpZoneModifiersRespected),
-                check("zonelist-order-respected",
+                new ConformanceCheck("zonelist-order-respected",
                         "a fresh machine serves each request from the first zone of the zonelist it allows; a lower zone is used "
                                 + "only once the ones before it are down to their low watermark plus lowmem reserve",
                         allocation::zonelistOrderRespected),
-                check("frees-return-every-page",
+                new ConformanceCheck("frees-return-every-page",
                         "each free gives exactly its pages back to its zone; after a seeded mix freed on two CPUs and "
                                 + "drainAllPages(), every zone's NR_FREE_PAGES is back to its figure after adoption, check() clean",
                         frees::freesReturnEveryPage),
-                check("nr-free-adds-up-to-free-pages",
+                new ConformanceCheck("nr-free-adds-up-to-free-pages",
                         "after drainAllPages(), sum of nrFree(zone, order) x 2^order equals NR_FREE_PAGES, and the "
                                 + "per-migratetype counts add up to nrFree(zone, order), after adoption and after allocations",
                         frees::nrFreeAddsUp),
-                check("bad-arguments-rejected",
+                new ConformanceCheck("bad-arguments-rejected",
                         "order -1 or 11, undefined GFP bits, two zone modifiers, movable with reclaimable, an unknown node: "
                                 + "IllegalArgumentException, and nothing changes",
                         frees::badArgumentsRejected),
-                check("bad-frees-rejected",
+                new ConformanceCheck("bad-frees-rejected",
                         "freeing a frame never allocated, twice, with the wrong order, a tail frame, a reserved frame, a "
                                 + "misaligned pfn, a pfn out of range or an order out of range: IllegalArgumentException, nothing changes",
                         frees::badFreesRejected),
-                check("watermarks-stop-allocations",
+                new ConformanceCheck("watermarks-stop-allocations",
                         "GFP_KERNEL order-0 allocations succeed until no zone stays above min watermark + lowmem reserve, then "
                                 + "return NO_PAGE; GFP_ATOMIC goes further (3/8 of min); after freeing, allocations succeed again",
                         exhaustion::watermarksStopAllocations),
-                check("memalloc-exhaustion-and-recovery",
+                new ConformanceCheck("memalloc-exhaustion-and-recovery",
                         "order-0 __GFP_MEMALLOC allocations (no watermarks) until NO_PAGE hand out every free frame exactly "
                                 + "once; freed, all of them come back, twice over",
                         exhaustion::memallocExhaustionAndRecovery),
-                check("high-order-finds-every-free-block",
+                new ConformanceCheck("high-order-finds-every-free-block",
                         "allocating each order from 10 down to 0 without watermarks until NO_PAGE leaves no free aligned run "
                                 + "of that order behind: a request fails only if no free block of its order exists",
                         exhaustion::highOrderFindsEveryFreeBlock),
-                check("gfp-zero-clears-content",
+                new ConformanceCheck("gfp-zero-clears-content",
                         "__GFP_ZERO clears the content token of every frame of the block, on frames that held tokens before, "
                                 + "for every order",
                         allocation::gfpZeroClearsContent),
-                check("thisnode-respected",
+                new ConformanceCheck("thisnode-respected",
                         "allocPagesNode and allocPages prefer the node asked for (or the CPU's); __GFP_THISNODE never leaves it "
                                 + "and returns NO_PAGE once it is exhausted, when a request without it falls back to the other node",
                         allocation::thisNodeRespected),
-                check("refcount-needs-every-reference",
+                new ConformanceCheck("refcount-needs-every-reference",
                         "a block whose head reference count was raised to 2 survives the first free and goes back at the "
                                 + "second; a third free is refused",
                         frees::refcountNeedsEveryReference),
-                check("compaction-keeps-every-page",
+                new ConformanceCheck("compaction-keeps-every-page",
                         "a machine filled with movable blocks (some of order 2, then order 0), every other order-0 page freed, "
                                 + "compacted zone by zone (compactZone(zone, -1)): blocks move with owner, count, order and every frame's "
                                 + "content token, the owner is told; free pages stay as many; check() clean; freed, the zones are back "
                                 + "(skipped if the first compactZone says the implementation does not compact)",
                         compaction::compactionKeepsEveryPage),
-                check("handover-same-implementation",
+                new ConformanceCheck("handover-same-implementation",
                         "quiesce() drains into the frame table; a second instance adopts its Handover, the first forwards to "
                                 + "it, and every block handed out before is kept and freed through either",
                         handover::handoverSameImplementation),
-                check("handover-rollback",
+                new ConformanceCheck("handover-rollback",
                         "an instance that quiesced can adopt its own Handover again and go on with every block kept",
                         handover::handoverRollback),
-                check("handover-across-implementations",
+                new ConformanceCheck("handover-across-implementations",
                         "the same hand-over from the reference implementation to this one and back (skipped without a "
                                 + "reference)",
                         handover::handoverAcrossImplementations),
-                check("concurrent-cpus-no-frame-twice",
+                new ConformanceCheck("concurrent-cpus-no-frame-twice",
                         "two threads on CPUs 0 and 1 allocate and free a seeded mix (and each other's blocks) at once: no frame "
                                 + "is handed out twice, none is lost",
                         concurrency::concurrentCpusNoFrameTwice),
-                check("check-detects-corruption",
+                new ConformanceCheck("check-detects-corruption",
                         "check() is clean on a consistent state and reports a problem when the frame table or NR_FREE_PAGES is "
                                 + "changed behind the allocator's back; check() changes nothing",
                         corruption::checkDetectsCorruption));
-    }
-
-    private static ConformanceCheck check(String name, String description, ConformanceCheck.Body body) {
-        return new ConformanceCheck(name, description, body);
     }
 }

@@ -65,6 +65,26 @@ final class FrameCensus {
         return out;
     }
 
+    /** Pages on every CPU's per-CPU lists of {@code a} for a zone; a negative count fails. */
+    static long pcp(Machine m, FrameAllocator a, Zone z) {
+        long sum = 0;
+        for (int cpu = 0; cpu < m.cpuCount(); cpu++) {
+            int n = a.pcpCount(z, cpu);
+            Expect.that(n >= 0, "pcpCount(%s, cpu %d) is %d: a page count cannot be negative", name(z), cpu, n);
+            sum += n;
+        }
+        return sum;
+    }
+
+    /** Free pages per zone id as {@code a} accounts them: NR_FREE_PAGES plus its per-CPU lists. */
+    static long[] accountedFree(Machine m, FrameAllocator a) {
+        long[] out = new long[m.nodes().size() * ZoneType.MAX_NR_ZONES];
+        for (Zone z : zones(m)) {
+            out[z.id()] = z.freePages() + pcp(m, a, z);
+        }
+        return out;
+    }
+
     /** The free frames of every zone: bit {@code pfn - frames().startPfn()}. */
     static BitSet freeSet(Machine m) {
         BitSet set = new BitSet();

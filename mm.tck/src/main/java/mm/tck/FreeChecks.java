@@ -217,9 +217,9 @@ record FreeChecks(Subject subject) {
         rejectedFree(rig, eight + 4, 2, "a tail frame of an order-3 block");
         rejectedFree(rig, four + 2, 1, "a tail frame of an order-2 block");
         // misaligned
-        if (odd != FrameAllocator.NO_PAGE) {
-            rejectedFree(rig, odd, 1, "an order-0 block at an odd pfn, freed as order 1: misaligned");
-        }
+        Expect.that(odd != FrameAllocator.NO_PAGE, "64 order-0 allocations returned only even pfns: the kit cannot try "
+                + "freeing an order-0 block at an odd pfn as order 1");
+        rejectedFree(rig, odd, 1, "an order-0 block at an odd pfn, freed as order 1: misaligned");
         rejectedFree(rig, eight + 4, 3, "misaligned for order 3");
         // reserved: the first reserved frame, and the first inside a zone's span
         long reserved = -1;

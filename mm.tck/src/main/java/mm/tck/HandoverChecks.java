@@ -69,10 +69,7 @@ record HandoverChecks(Subject subject) {
             });
         }
         Handover h = from.quiesce();
-        Expect.that(h != null, "quiesce() returned null: it returns the Handover for the successor");
-        Expect.that(FrameAllocator.CONTRACT.equals(h.contract()) && from.implName().equals(h.fromImpl()), "quiesce() returned a "
-                + "Handover of contract '%s' from '%s', not of '%s' from '%s'", h.contract(), h.fromImpl(), FrameAllocator.CONTRACT,
-                from.implName());
+        Expect.handover(h, FrameAllocator.CONTRACT, from.implName());
         long[] census = FrameCensus.freeFrames(m);
         for (Zone z : rig.zones) {
             Expect.that(z.freePages() == census[z.id()], "after quiesce(), NR_FREE_PAGES of %s is %d but the frame table has %d free "
@@ -148,7 +145,7 @@ record HandoverChecks(Subject subject) {
             });
         }
         Handover h = a.quiesce();
-        Expect.that(h != null, "quiesce() returned null: it returns the Handover for the successor");
+        Expect.handover(h, FrameAllocator.CONTRACT, a.implName());
         rig.expectLiveIntact("after quiesce()");
         a.adopt(h);
         Expect.noProblems(a.check(), "after adopting its own Handover again");

@@ -7,7 +7,6 @@ import java.util.function.IntConsumer;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.Machine;
-import mm.api.machine.Zone;
 
 /**
  * A seeded random walk of allocations and frees on one frame allocator, for an implementation's
@@ -46,8 +45,8 @@ public final class RandomWalk {
                 if (pfn == FrameAllocator.NO_PAGE) {
                     failures++;
                 } else {
-                    expect((pfn & ((1L << order) - 1)) == 0, "step " + step + ": pfn 0x" + Long.toHexString(pfn) + " is not aligned to order " + order);
-                    expect(machine.frames().refcount(pfn) == 1, "step " + step + ": pfn 0x" + Long.toHexString(pfn) + " has count "
+                    Expect.that((pfn & ((1L << order) - 1)) == 0, "step " + step + ": pfn 0x" + Long.toHexString(pfn) + " is not aligned to order " + order);
+                    Expect.that(machine.frames().refcount(pfn) == 1, "step " + step + ": pfn 0x" + Long.toHexString(pfn) + " has count "
                             + machine.frames().refcount(pfn) + ", not 1");
                     held.add(new long[] {pfn, order});
                     heldPages += 1L << order;
@@ -59,9 +58,9 @@ public final class RandomWalk {
             }
             if (step % checkEvery == 0) {
                 List<String> problems = a.check();
-                expect(problems.isEmpty(), "step " + step + ": " + problems);
-                long free = machine.zones().stream().mapToLong(Zone::freePages).sum() + pcp(machine, a);
-                expect(free + heldPages == managed, "step " + step + ": " + free + " free + " + heldPages + " held != " + managed + " managed");
+                Expect.that(problems.isEmpty(), "step " + step + ": " + problems);
+                long free = FrameCensus.total(FrameCensus.accountedFree(machine, a));
+                Expect.that(free + heldPages == managed, "step " + step + ": " + free + " free + " + heldPages + " held != " + managed + " managed");
                 atCheck.accept(step);
             }
         }
@@ -77,19 +76,4 @@ public final class RandomWalk {
         return r < 70 ? 0 : r < 95 ? 1 + rnd.nextInt(3) : rnd.nextInt(FrameAllocator.NR_PAGE_ORDERS);
     }
 
-    private static long pcp(Machine machine, FrameAllocator a) {
-        long n = 0;
-        for (Zone z : machine.zones()) {
-            for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
-                n += a.pcpCount(z, cpu);
-            }
-        }
-        return n;
-    }
-
-    private static void expect(boolean ok, String message) {
-        if (!ok) {
-            throw new AssertionError(message);
-        }
-    }
 }

@@ -32,13 +32,10 @@ record SlabBootChecks(SlabSubject subject) {
     /** {@code boot-creates-kmalloc-caches}: after adopt(BOOT), the 4 x 13 kmalloc caches, named and sized as the kernel's. */
     void bootCreatesKmallocCaches() {
         String expected = subject.factory().implName();
-        Expect.that(expected != null && !expected.isBlank(), "the factory's implName() is empty");
+        Expect.factoryNamed(expected);
         SlabRig rig = subject.rig();
         ObjectCache c = rig.active;
-        String name = c.implName();
-        Expect.that(expected.equals(name), "implName() of the object cache is '%s' but its factory's is '%s': both are its "
-                + "mm.impl property", name, expected);
-        Expect.that(!name.matches(".*\\s.*"), "implName() '%s' contains blanks: the shell names implementations by it", name);
+        Expect.sameName("the object cache", c.implName(), expected);
         Expect.noProblems(c.check(), "right after adopt(BOOT)");
         List<KmemCache> caches = c.caches();
         Expect.that(caches != null, "caches() returned null instead of a list");

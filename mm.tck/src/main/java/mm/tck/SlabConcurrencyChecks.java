@@ -38,44 +38,14 @@ record SlabConcurrencyChecks(SlabSubject subject) {
         ConcurrentHashMap<Long, Integer> owner = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<long[]> shared = new ConcurrentLinkedQueue<>();
         AtomicReference<String> problem = new AtomicReference<>();
-        Thread[] workers = new Thread[2];
-        for (int i = 0; i < workers.length; i++) {
-            int cpu = i;
-            workers[i] = new Thread(() -> {
-                try {
-                    m.runOn(cpu, () -> {
-                        churn(rig, c, kc, cpu, owner, shared, problem);
-                        return null;
-                    });
-                } catch (Throwable e) {
-                    problem.compareAndSet(null, "on cpu " + cpu + ": " + ConformanceCheck.reason(e));
-                }
-            }, "mm.tck slab cpu " + cpu);
-            workers[i].setDaemon(true);
-        }
-        for (Thread w : workers) {
-            w.start();
-        }
-        long deadline = System.nanoTime() + subject.timeLimit().toNanos() * 3 / 4;
-        for (int i = 0; i < workers.length; i++) {
-            workers[i].join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            if (workers[i].isAlive()) {
-                StackTraceElement[] stack = workers[i].getStackTrace();
-                problem.compareAndSet(null, "the thread on cpu " + i + " did not finish" + (stack.length == 0 ? ""
-                        : ": it is in " + stack[0]));
-                for (Thread w : workers) {
-                    w.interrupt();
-                }
-            }
-        }
-        if (problem.get() != null) {
-            throw Expect.fail("two CPUs at once: %s", problem.get());
-        }
+        TwoCpus.run(m, subject.timeLimit(), "mm.tck slab", problem, cpu -> churn(rig, c, kc, cpu, owner, shared, problem));
         for (long[] o = shared.poll(); o != null; o = shared.poll()) {
             release(c, kc, owner, o, problem);
         }
         Expect.that(problem.get() == null, "two CPUs at once: %s", problem.get());
-        Expect.that(owner.isEmpty(), "the kit lost track of %d objects", owner.size());
+        if (!owner.isEmpty()) {
+            throw new IllegalStateException("a bug of the kit: it lost track of " + owner.size() + " objects");
+        }
         Expect.noProblems(c.check(), "after two CPUs allocated and freed at once");
         long left = SlabRig.inUse(c, kc);
         Expect.that(left == 0, "after two CPUs allocated and freed every object of tck-smp, slabinfo shows %d active objects "

@@ -165,6 +165,10 @@ record SlabObjectChecks(SlabSubject subject) {
         Zone dma32 = rig.zones.get(rig.zones.size() - 1);
         long plain = FrameCensus.lastPlainFreeFrame(rig.machine, dma32);
         long reserved = firstReserved(rig);
+        if (plain < 0 || reserved < 0) {
+            throw new IllegalStateException("a bug of the kit: it found no " + (plain < 0 ? "free frame in " + FrameCensus.name(dma32)
+                    : "reserved frame") + " to try a bad free with");
+        }
 
         Bad[] bad = {
             new Bad("kfree", freedKm, "an object of " + k64 + " already freed (double free)"),
@@ -172,7 +176,7 @@ record SlabObjectChecks(SlabSubject subject) {
             new Bad("kfree", inside, "8 bytes into a live object of " + k64),
             new Bad("kfree", slot, "a free object slot of a slab of " + k64),
             new Bad("kfree", SlabRig.virt(plain), "the first byte of the free frame " + Expect.hex(plain)),
-            new Bad("kfree", reserved < 0 ? 0 : SlabRig.virt(reserved), "the first byte of the reserved frame "
+            new Bad("kfree", SlabRig.virt(reserved), "the first byte of the reserved frame "
                     + Expect.hex(reserved)),
             new Bad("kfree", large + Machine.PAGE_SIZE, "the second page of a large kmalloc"),
             new Bad("kfree", freedLarge, "a large kmalloc already freed (double free)"),
@@ -182,9 +186,6 @@ record SlabObjectChecks(SlabSubject subject) {
             new Bad("kmemCacheFree(tck-bad)", mine.get(0) + 4, "4 bytes into a live object of tck-bad"),
         };
         for (Bad b : bad) {
-            if (b.addr() == 0 || plain < 0 && b.what().contains("free frame")) {
-                continue;
-            }
             Map<String, SlabInfo> infos = SlabRig.infos(c);
             long[] figures = rig.figures();
             String call = b.call().startsWith("kfree") ? "kfree(" + SlabRig.hex(b.addr()) + ")"

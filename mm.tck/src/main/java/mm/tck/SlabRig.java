@@ -155,15 +155,7 @@ final class SlabRig {
 
     /** Free pages per zone id: NR_FREE_PAGES plus the frame allocator's per-CPU lists. */
     long[] figures() {
-        long[] out = new long[machine.nodes().size() * ZoneType.MAX_NR_ZONES];
-        for (Zone z : zones) {
-            long pcp = 0;
-            for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
-                pcp += frames.pcpCount(z, cpu);
-            }
-            out[z.id()] = z.freePages() + pcp;
-        }
-        return out;
+        return FrameCensus.accountedFree(machine, frames);
     }
 
     /** Every cache's slabinfo row, by name, in the order of {@code caches()}. */

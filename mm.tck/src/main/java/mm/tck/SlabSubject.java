@@ -1,6 +1,7 @@
 package mm.tck;
 
 import java.time.Duration;
+import java.util.Objects;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.Machine;
@@ -22,6 +23,17 @@ import mm.api.slab.ObjectCacheFactory;
  */
 record SlabSubject(MachineFactory machines, ObjectCacheFactory factory, FrameAllocatorFactory frames, ObjectCacheFactory reference,
         Duration timeLimit) {
+
+    /** Validates: the machines and the factory graded are required, the time limit must be positive. */
+    SlabSubject {
+        Objects.requireNonNull(machines, "a MachineFactory boots the machines the checks run on");
+        Objects.requireNonNull(factory, "the factory of the implementation to grade");
+        Objects.requireNonNull(frames, "a FrameAllocatorFactory makes the page allocator under the object caches");
+        Objects.requireNonNull(timeLimit, "the time limit");
+        if (timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("time limit " + timeLimit + " is not positive");
+        }
+    }
 
     /** A fresh small machine, its frame allocator and a new instance of the implementation graded, adopted at boot. */
     SlabRig rig() {

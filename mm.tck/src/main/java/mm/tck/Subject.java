@@ -1,6 +1,7 @@
 package mm.tck;
 
 import java.time.Duration;
+import java.util.Objects;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.Machine;
@@ -18,6 +19,16 @@ import mm.api.machine.MachineFactory;
  * @param timeLimit the time a check may run before it fails as hung
  */
 record Subject(MachineFactory machines, FrameAllocatorFactory factory, FrameAllocatorFactory reference, Duration timeLimit) {
+
+    /** Validates: the machines and the factory graded are required, the time limit must be positive. */
+    Subject {
+        Objects.requireNonNull(machines, "a MachineFactory boots the machines the checks run on");
+        Objects.requireNonNull(factory, "the factory of the implementation to grade");
+        Objects.requireNonNull(timeLimit, "the time limit");
+        if (timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("time limit " + timeLimit + " is not positive");
+        }
+    }
 
     /** Boots a fresh machine of this shape. */
     Machine boot(MachineConfig config) {

@@ -1,6 +1,7 @@
 package mm.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +42,8 @@ class JUnitAdapterTest {
         List<String> names = tests(f).stream().map(DynamicTest::getDisplayName).collect(Collectors.toList());
         List<String> checks = new FrameAllocatorConformance(new mm.hw.machine.MachineFactoryImpl(), f).checks().stream()
                 .map(ConformanceCheck::name).collect(Collectors.toList());
+        assertFalse(checks.isEmpty());
         assertEquals(checks, names);
-        assertEquals(21, names.size());
     }
 
     @Test
@@ -62,8 +63,8 @@ class JUnitAdapterTest {
         List<String> checks = new ObjectCacheConformance(new mm.hw.machine.MachineFactoryImpl(), SimpleSlab.factory("simple", false),
                 BitmapAllocator.factory("lowest-fit", false)).checks().stream().map(ConformanceCheck::name)
                 .collect(Collectors.toList());
+        assertFalse(checks.isEmpty());
         assertEquals(checks, tests.stream().map(DynamicTest::getDisplayName).collect(Collectors.toList()));
-        assertEquals(25, tests.size());
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> named(tests, "kmalloc-zero-size").getExecutable().execute());
         assertTrue(e.getMessage().startsWith("kmalloc-zero-size: kmalloc(0, GFP_KERNEL) returned 0x0000000000000000"),

@@ -4,10 +4,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.MachineFactory;
-import mm.tck.CheckResult;
 import mm.tck.FrameAllocatorConformance;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -42,12 +39,7 @@ public abstract class FrameAllocatorConformanceTest {
      * skips the check that needs it.
      */
     protected FrameAllocatorFactory referenceFactory() {
-        try {
-            Class<?> c = Class.forName(REFERENCE_FACTORY, true, getClass().getClassLoader());
-            return (FrameAllocatorFactory) c.getConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            return null;
-        }
+        return ConformanceTests.instantiate(REFERENCE_FACTORY, FrameAllocatorFactory.class, getClass().getClassLoader());
     }
 
     /**
@@ -57,14 +49,7 @@ public abstract class FrameAllocatorConformanceTest {
      * @throws IllegalStateException if there is none
      */
     protected MachineFactory machines() {
-        return firstMachineFactory(getClass().getClassLoader());
-    }
-
-    /** The first {@link MachineFactory} provider {@code loader} sees. */
-    static MachineFactory firstMachineFactory(ClassLoader loader) {
-        return ServiceLoader.load(MachineFactory.class, loader).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no MachineFactory on the class path to boot machines with: "
-                        + "add mm.hw as a test dependency"));
+        return ConformanceTests.firstMachineFactory(getClass().getClassLoader());
     }
 
     /** The suite these tests run; override to change its time limit. */
@@ -75,15 +60,6 @@ public abstract class FrameAllocatorConformanceTest {
     /** One test per check, named after it. */
     @TestFactory
     public Stream<DynamicTest> frameAllocatorConformance() {
-        FrameAllocatorConformance suite = conformance();
-        return suite.checks().stream().map(check -> DynamicTest.dynamicTest(check.name(), () -> {
-            CheckResult r = suite.runCheck(check);
-            if (r.skipped()) {
-                Assumptions.abort(r.name() + ": " + r.reason());
-            }
-            if (r.failed()) {
-                Assertions.fail(r.name() + ": " + r.reason(), r.cause());
-            }
-        }));
+        return ConformanceTests.tests(conformance());
     }
 }

@@ -4,10 +4,7 @@ import java.util.stream.Stream;
 import mm.api.frame.FrameAllocatorFactory;
 import mm.api.machine.MachineFactory;
 import mm.api.slab.ObjectCacheFactory;
-import mm.tck.CheckResult;
 import mm.tck.ObjectCacheConformance;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -47,12 +44,13 @@ public abstract class ObjectCacheConformanceTest {
      * @throws IllegalStateException if it is not on the test class path
      */
     protected FrameAllocatorFactory frameAllocatorFactory() {
-        Object f = load(FRAME_ALLOCATOR_FACTORY);
-        if (!(f instanceof FrameAllocatorFactory)) {
+        FrameAllocatorFactory f = ConformanceTests.instantiate(FRAME_ALLOCATOR_FACTORY, FrameAllocatorFactory.class,
+                getClass().getClassLoader());
+        if (f == null) {
             throw new IllegalStateException("no " + FRAME_ALLOCATOR_FACTORY + " on the class path to make the page allocator "
                     + "under the object caches: add mm.buddy as a test dependency, or override frameAllocatorFactory()");
         }
-        return (FrameAllocatorFactory) f;
+        return f;
     }
 
     /**
@@ -61,16 +59,7 @@ public abstract class ObjectCacheConformanceTest {
      * check that needs it.
      */
     protected ObjectCacheFactory referenceFactory() {
-        Object f = load(REFERENCE_FACTORY);
-        return f instanceof ObjectCacheFactory ? (ObjectCacheFactory) f : null;
-    }
-
-    private Object load(String name) {
-        try {
-            return Class.forName(name, true, getClass().getClassLoader()).getConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
+        return ConformanceTests.instantiate(REFERENCE_FACTORY, ObjectCacheFactory.class, getClass().getClassLoader());
     }
 
     /**
@@ -79,7 +68,7 @@ public abstract class ObjectCacheConformanceTest {
      * ({@code mm.hw} is one).
      */
     protected MachineFactory machines() {
-        return FrameAllocatorConformanceTest.firstMachineFactory(getClass().getClassLoader());
+        return ConformanceTests.firstMachineFactory(getClass().getClassLoader());
     }
 
     /** The suite these tests run; override to change its time limit. */
@@ -90,15 +79,6 @@ public abstract class ObjectCacheConformanceTest {
     /** One test per check, named after it. */
     @TestFactory
     public Stream<DynamicTest> objectCacheConformance() {
-        ObjectCacheConformance suite = conformance();
-        return suite.checks().stream().map(check -> DynamicTest.dynamicTest(check.name(), () -> {
-            CheckResult r = suite.runCheck(check);
-            if (r.skipped()) {
-                Assumptions.abort(r.name() + ": " + r.reason());
-            }
-            if (r.failed()) {
-                Assertions.fail(r.name() + ": " + r.reason(), r.cause());
-            }
-        }));
+        return ConformanceTests.tests(conformance());
     }
 }
