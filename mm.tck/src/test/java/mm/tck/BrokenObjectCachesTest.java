@@ -81,6 +81,8 @@ class BrokenObjectCachesTest {
                     "handover-same-implementation",
                     "on the old instance after forwardTo(successor) threw IllegalStateException",
                     "calls that still reach a quiesced implementation go on to its successor"),
+            new Row("NeverForwards", suite(BrokenSlab.NeverForwards::new), "handover-forwards-cache-calls",
+                    "kmemCacheCreate(tck-ho-late) on the old instance after quiesce() and forwardTo(successor) threw"),
             new Row("AdoptsAsAtBoot", suite(BrokenSlab.AdoptsAsAtBoot::new), "handover-and-back",
                     "check() after adopting its own Handover again (a rollback) reports"),
             new Row("AdoptsAsAtBoot", new ObjectCacheConformance(MACHINES, BrokenSlab.factory(CORRECT, BrokenSlab.AdoptsAsAtBoot::new),
