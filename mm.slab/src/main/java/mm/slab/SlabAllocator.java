@@ -342,6 +342,9 @@ public class SlabAllocator extends ObjectCacheCore<KmemCacheSlab> {
      */
     @Override
     public SlabInfo slabinfo(KmemCache cache) {
+        if (!isActive()) {
+            return successorOrWait().slabinfo(cache);
+        }
         KmemCacheSlab c = resolve(cache);
         long slabs = 0;
         long objs = 0;

@@ -1,5 +1,7 @@
 package mm.tck;
 
+import static mm.tck.Expect.hex;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import mm.api.frame.Gfp;
 import mm.api.slab.KmemCache;
 import mm.api.slab.ObjectCache;
@@ -299,6 +302,12 @@ record SlabHandoverChecks(SlabSubject subject) {
                 + "its successor", late);
         rig.free(to, created, rig.alloc(to, created, Gfp.GFP_KERNEL));
 
+        long keptSize = to.ksize(kept);
+        Expect.that(call(() -> from.ksize(kept), "ksize(" + hex(kept) + ")", late) == keptSize
+                && call(() -> from.cacheOf(kept), "cacheOf(" + hex(kept) + ")", late).map(KmemCache::name).orElse("none")
+                .equals("tck-ho-old"), "ksize and cacheOf of a live object %s do not answer as the successor does (%d, "
+                + "tck-ho-old): queries that reach a quiesced instance go on to its successor", late, keptSize);
+
         call(() -> from.kmemCacheShrink(old), "kmemCacheShrink(tck-ho-old)", late);
         SlabInfo si = to.slabinfo(to.findCache("tck-ho-old").orElseThrow());
         Expect.that(si.activeObjs() == 1 && si.numSlabs() == 1, "kmemCacheShrink(tck-ho-old) %s left %d slabs with %d active "
@@ -322,7 +331,7 @@ record SlabHandoverChecks(SlabSubject subject) {
     }
 
     /** Runs a call on the old instance; fails the check if it threw. */
-    private static <T> T call(java.util.function.Supplier<T> body, String what, String when) {
+    private static <T> T call(Supplier<T> body, String what, String when) {
         try {
             return body.get();
         } catch (RuntimeException e) {

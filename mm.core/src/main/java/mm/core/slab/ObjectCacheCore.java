@@ -233,6 +233,15 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         return forward.apply(successorOrWait());
     }
 
+    /**
+     * A query of the caches' state ({@code ksize}, slabinfo, sysfs...): answered here while this
+     * instance is active; a call that reaches it after {@link #quiesce} asks the successor, whose
+     * state is the live one.
+     */
+    protected final <T> T whenActive(Supplier<T> query, Function<ObjectCache, T> forward) {
+        return latch.isActive() ? query.get() : forward.apply(successorOrWait());
+    }
+
     /** During a hand-over, waits for its end; then the successor, or this instance if it took the machine back. */
     protected final ObjectCache successorOrWait() {
         return latch.successorOrWait(this);
@@ -541,6 +550,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
         if (addr == 0 || addr == ZERO_SIZE_PTR) {
             return 0;
         }
+        if (!latch.isActive()) {
+            return successorOrWait().ksize(addr);
+        }
         long pfn = dm.pfn(addr);
         Slab slab = pfn < 0 ? null : table.slabOf(pfn);
         if (slab == null) {
@@ -678,23 +690,29 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public Optional<KmemCache> findCache(String name) {
-        synchronized (caches) {
-            return Optional.ofNullable(caches.get(name));
-        }
+        return whenActive(() -> {
+            synchronized (caches) {
+                return Optional.ofNullable(caches.get(name));
+            }
+        }, next -> next.findCache(name));
     }
 
     @Override
     public Optional<KmemCache> cacheOf(long addr) {
-        long pfn = dm.pfn(addr);
-        Slab slab = pfn < 0 ? null : table.slabOf(pfn);
-        return Optional.ofNullable(slab == null ? null : slab.cache);
+        return whenActive(() -> {
+            long pfn = dm.pfn(addr);
+            Slab slab = pfn < 0 ? null : table.slabOf(pfn);
+            return Optional.ofNullable(slab == null ? null : (KmemCache) slab.cache);
+        }, next -> next.cacheOf(addr));
     }
 
     @Override
     public List<KmemCache> caches() {
-        synchronized (caches) {
-            return List.copyOf(caches.values());
-        }
+        return whenActive(() -> {
+            synchronized (caches) {
+                return List.<KmemCache>copyOf(caches.values());
+            }
+        }, ObjectCache::caches);
     }
 
     /** The implementation's caches, in creation order. */
@@ -706,6 +724,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public SlabInfo slabinfo(KmemCache cache) {
+        if (!latch.isActive()) {
+            return successorOrWait().slabinfo(cache);
+        }
         C c = resolve(cache);
         long slabs = c.nrSlabs();
         long objs = c.totalObjects();
@@ -718,6 +739,9 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public Map<String, Long> stats(KmemCache cache) {
+        if (!latch.isActive()) {
+            return successorOrWait().stats(cache);
+        }
         Map<String, Long> out = new LinkedHashMap<>();
         statsOf(resolve(cache)).forEach((k, v) -> {
             long sum = 0;
@@ -731,8 +755,10 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public Map<String, String> sysfs(KmemCache cache) {
-        C c = resolve(cache);
-        return SlabSysfs.files(c, statsOf(c), partialSlabs(c), inUse(c), machine.nodes().size());
+        return whenActive(() -> {
+            C c = resolve(cache);
+            return SlabSysfs.files(c, statsOf(c), partialSlabs(c), inUse(c), machine.nodes().size());
+        }, next -> next.sysfs(cache));
     }
 
     /** Slabs on the nodes' partial lists, per node. */
@@ -746,7 +772,7 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public List<String> describe(KmemCache cache) {
-        return describeCache(resolve(cache));
+        return whenActive(() -> describeCache(resolve(cache)), next -> next.describe(cache));
     }
 
     @Override
@@ -766,12 +792,18 @@ public abstract class ObjectCacheCore<C extends SlabCache> implements ObjectCach
 
     @Override
     public void poke(long addr, byte[] data) {
-        bytes.poke(addr, data);
+        whenActive(() -> {
+            bytes.poke(addr, data);
+            return null;
+        }, next -> {
+            next.poke(addr, data);
+            return null;
+        });
     }
 
     @Override
     public byte[] peek(long addr, int length) {
-        return bytes.peek(addr, length);
+        return whenActive(() -> bytes.peek(addr, length), next -> next.peek(addr, length));
     }
 
     // ---- slab pages -----------------------------------------------------------------------------
