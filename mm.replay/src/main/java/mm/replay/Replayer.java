@@ -24,7 +24,7 @@ import mm.core.page.FragmentationIndex;
  *
  * <ul>
  * <li>{@code mm_page_alloc} → {@code allocPages(gfp_flags, order)}; the trace's pfn is mapped to the
- * simulated one.</li>
+ * simulated one. A failed allocation of the kernel (a null page, pfn 0) is counted, not re-enacted.</li>
  * <li>{@code mm_page_free} → {@code freePages} of the mapped block. {@code mm_page_free_batched}: the
  * kernel's batched free ({@code free_unref_folios}) prints {@code mm_page_free} for a page and then
  * {@code mm_page_free_batched} for the same page, so a batched line that follows the free of its
@@ -66,6 +66,7 @@ public final class Replayer {
 
     private long pageAllocs;
     private long pageFailures;
+    private long kernelFailures;
     private long pageFrees;
     private long unknownPageFrees;
     private long batchedConfirmations;
@@ -226,7 +227,7 @@ public final class Replayer {
         long slabHeld = slabFrames == null ? 0 : slabFrames.held - slabAtStart;
         return new ReplayReport(frames.implName(), caches == null ? null : caches.implName(), machine.config().summary(),
                 parser.stats(),
-                new ReplayReport.PageEvents(pageAllocs, pageFailures, pageFrees, unknownPageFrees, batchedConfirmations, orderMismatches,
+                new ReplayReport.PageEvents(pageAllocs, pageFailures, kernelFailures, pageFrees, unknownPageFrees, batchedConfirmations, orderMismatches,
                         pagesReallocated),
                 new ReplayReport.ObjectEvents(objAllocs, objFailures, objFrees, unknownObjFrees, nullFrees, cachesCreated,
                         objReallocated),
@@ -267,6 +268,13 @@ public final class Replayer {
 
     private void pageAlloc(TraceEvent ev) {
         long tracePfn = ev.get(Slot.PFN);
+        if (tracePfn == 0) {
+            // the kernel failed this allocation (a null page, pfn 0): nothing to re-enact, nothing to map
+            kernelFailures++;
+            fallbacks.beforeAlloc();
+            fallbacks.afterAlloc(ev);
+            return;
+        }
         int order = (int) ev.get(Slot.ORDER);
         int gfp = (int) ev.get(Slot.GFP_FLAGS);
         pageAllocs++;
