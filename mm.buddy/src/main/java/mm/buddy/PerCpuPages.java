@@ -51,11 +51,6 @@ final class PerCpuPages {
         java.util.Arrays.fill(tail, NO);
     }
 
-    /** {@code pcp_allowed_order}: orders up to PAGE_ALLOC_COSTLY_ORDER, and THP's. */
-    static boolean allowedOrder(int order) {
-        return order <= FrameAllocator.PAGE_ALLOC_COSTLY_ORDER || order == HPAGE_PMD_ORDER;
-    }
-
     /** {@code order_to_pindex}. */
     static int orderToPindex(int migratetype, int order) {
         if (order > FrameAllocator.PAGE_ALLOC_COSTLY_ORDER) {

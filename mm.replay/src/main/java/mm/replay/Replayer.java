@@ -26,9 +26,10 @@ import mm.core.page.FragmentationIndex;
  * <li>{@code mm_page_alloc} → {@code allocPages(gfp_flags, order)}; the trace's pfn is mapped to the
  * simulated one. A failed allocation of the kernel (a null page, pfn 0) is counted, not re-enacted.</li>
  * <li>{@code mm_page_free} → {@code freePages} of the mapped block. {@code mm_page_free_batched}: the
- * kernel's batched free ({@code free_unref_folios}) prints {@code mm_page_free} for a page and then
- * {@code mm_page_free_batched} for the same page, so a batched line that follows the free of its
- * page confirms it; one without is a free of its own. A free of a pfn the replay never allocated is
+ * kernel's batched free ({@code free_unref_folios}) prints {@code mm_page_free(page, order)} for a
+ * folio of a per-CPU order ({@link FrameAllocator#pcpAllowedOrder}) and then
+ * {@code mm_page_free_batched} for the same pfn (always printed {@code order=0}), so a batched line
+ * that follows the free of its pfn confirms it; one without is a free of its own (order 0). A free of a pfn the replay never allocated is
  * a free of an unknown page (counted).</li>
  * <li>{@code kmalloc} → {@code kmalloc(bytes_req, gfp_flags)}, and the simulator's {@code ksize} is
  * compared with the kernel's {@code bytes_alloc}; {@code kmem_cache_alloc} → the cache of that name
@@ -331,7 +332,7 @@ public final class Replayer {
             frames.freePages(v >>> 4, had);
             pageFrees++;
         }
-        if (!batched && order == 0) {
+        if (!batched && FrameAllocator.pcpAllowedOrder(order)) {
             long w = awaitingBatched.get(tracePfn);
             awaitingBatched.put(tracePfn, w == LongLongMap.MISSING ? 1 : w + 1);
         }
