@@ -1,6 +1,7 @@
 package mm.core.page;
 
 import java.util.List;
+import mm.api.frame.CompactResult;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.Zone;
 import mm.api.subsystem.Handover;
@@ -89,5 +90,10 @@ public class ForwardingFrameAllocator implements FrameAllocator {
     @Override
     public void drainAllPages() {
         delegate.drainAllPages();
+    }
+
+    @Override
+    public CompactResult compactZone(Zone zone, int order) {
+        return delegate.compactZone(zone, order);
     }
 }
