@@ -98,7 +98,7 @@ public final class Replayer {
      * @param machine a fresh machine, booted for the replay
      * @param frames the frame allocator, adopted at boot
      * @param caches the object cache on top, adopted at boot on {@code slabFrames}, or null to leave object events out
-     * @param slabFrames the counting allocator the object cache was given (see {@link #slabFrames(FrameAllocator)}), or null
+     * @param slabFrames the counting allocator the object cache was given ({@link Replay#prepare} makes it), or null
      */
     Replayer(Machine machine, FrameAllocator frames, ObjectCache caches, CountingFrameAllocator slabFrames, ReplayOptions options) {
         this.machine = machine;
@@ -258,10 +258,7 @@ public final class Replayer {
                 default -> notReenacted++;
             }
         } catch (RuntimeException e) {
-            errors++;
-            if (firstErrors.size() < KEPT) {
-                firstErrors.add("line " + ev.lineNo() + " " + ev.name() + ": " + e);
-            }
+            error(ev, e);
         }
     }
 
