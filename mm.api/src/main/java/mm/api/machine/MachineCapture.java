@@ -469,7 +469,11 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
         return new Partial(nid, type, ln);
     }
 
-    /** Populated zones must not overlap, and each node's zones rise in address. */
+    /**
+     * Populated zones, taken in the capture's order (node by node, each node's zones in the kernel's
+     * order), must rise in address without overlapping: each starts after the end of the previous
+     * populated zone, whichever node that belongs to.
+     */
     private static void checkLayout(String file, List<ZoneCapture> zones) {
         ZoneCapture prev = null;
         for (ZoneCapture z : zones) {
