@@ -10,13 +10,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import mm.api.machine.MachineConfig;
+import mm.api.subsystem.JarLocation;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
@@ -155,43 +158,50 @@ final class Platform implements AutoCloseable {
      */
     Object awaitScriptRunner() throws InterruptedException {
         BundleContext ctx = framework.getBundleContext();
-        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-        while (System.currentTimeMillis() < deadline) {
+        return await(READY_TIMEOUT_MS, 10, () -> {
             ServiceReference<?> ref = ctx.getServiceReference(SCRIPT_RUNNER);
-            if (ref != null) {
-                Object runner = ctx.getService(ref);
-                if (runner != null) {
-                    return runner;
-                }
+            return ref == null ? null : ctx.getService(ref);
+        });
+    }
+
+    /**
+     * Asks {@code condition} every {@code pollMs} until it gives a value or {@code timeoutMs} have
+     * passed.
+     *
+     * @return the first value that is not null, or null at the deadline
+     */
+    static <T> T await(long timeoutMs, long pollMs, Supplier<T> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            T value = condition.get();
+            if (value != null || System.currentTimeMillis() >= deadline) {
+                return value;
             }
-            Thread.sleep(10);
+            Thread.sleep(pollMs);
         }
-        return null;
     }
 
     /**
      * Waits (at most {@link #LOAD_TIMEOUT_MS}) until every jar that was in the load directory at
      * start is a bundle FileInstall has started and whose components have registered their
-     * services, so that the first command sees the implementations it holds; a jar that cannot
-     * start is reported by the switchboard ({@code mm:impls}) and waited for no longer than that.
+     * services, so that the first command sees the implementations it holds; a jar the switchboard
+     * reports as not loading ({@code mm:impls}) is waited for no longer.
      */
     void awaitLoadDirectory() throws InterruptedException, IOException {
         if (load == null || !Files.isDirectory(load)) {
             return;
         }
-        List<String> jars;
+        List<Path> jars;
         try (Stream<Path> s = Files.list(load)) {
-            jars = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().collect(Collectors.toList());
+            jars = s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
         }
-        long deadline = System.currentTimeMillis() + LOAD_TIMEOUT_MS;
         String dirName = load.getFileName().toString();
-        while (!jars.isEmpty() && System.currentTimeMillis() < deadline) {
+        await(LOAD_TIMEOUT_MS, 20, () -> {
             List<String> problems = switchboardProblems();
-            jars.removeIf(jar -> loaded(jar) || problems.stream().anyMatch(l -> l.startsWith(dirName + "/" + jar + ": ")));
-            if (!jars.isEmpty()) {
-                Thread.sleep(20);
-            }
-        }
+            jars.removeIf(jar -> loaded(jar)
+                    || problems.stream().anyMatch(l -> l.startsWith(dirName + "/" + jar.getFileName() + ": ")));
+            return jars.isEmpty() ? Boolean.TRUE : null;
+        });
     }
 
     /**
@@ -200,11 +210,13 @@ final class Platform implements AutoCloseable {
      * not the launcher's.
      */
     private List<String> switchboardProblems() {
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = null;
         try {
-            BundleContext ctx = framework.getBundleContext();
             // all references: the launcher's own copy of mm.api would make Felix hide the bundles' Switchboard
             ServiceReference<?>[] refs = ctx.getAllServiceReferences("mm.api.subsystem.Switchboard", null);
-            Object sb = refs == null ? null : ctx.getService(refs[0]);
+            ref = refs == null ? null : refs[0];
+            Object sb = ref == null ? null : ctx.getService(ref);
             if (sb == null) {
                 return List.of();
             }
@@ -214,16 +226,19 @@ final class Platform implements AutoCloseable {
                 out.add(String.valueOf(line));
             }
             return out;
-        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
             return List.of();
+        } finally {
+            if (ref != null) {
+                ctx.ungetService(ref);
+            }
         }
     }
 
     /** The jar's bundle is active and, if it has components, has registered a service. */
-    private boolean loaded(String jar) {
+    private boolean loaded(Path jar) {
         for (Bundle b : framework.getBundleContext().getBundles()) {
-            String location = b.getLocation();
-            if (location != null && (location.endsWith("/" + jar) || location.endsWith("\\" + jar))) {
+            if (JarLocation.isOf(b.getLocation(), jar)) {
                 if (b.getState() != Bundle.ACTIVE) {
                     return false;
                 }

@@ -129,6 +129,7 @@ public class SwitchboardComponent implements Switchboard {
     void deactivate() {
         closing = true;
         scheduler.shutdownNow();
+        load.close();
         Bundle system = ctx.getBundle(0);
         if (system != null && system.getState() != Bundle.STOPPING) {
             for (Tracked a : active.values()) {
