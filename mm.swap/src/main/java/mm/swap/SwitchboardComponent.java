@@ -76,9 +76,6 @@ public class SwitchboardComponent implements Switchboard {
     private final long grace;
     private volatile boolean settled;
     private volatile boolean closing;
-    /** The service id of the machine the active implementations run on; {@link #NO_MACHINE} before any. */
-    private volatile long machineOfActive = NO_MACHINE;
-    private static final long NO_MACHINE = -1;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ConfigurationAdmin cm;
@@ -329,7 +326,7 @@ public class SwitchboardComponent implements Switchboard {
         props.put(PROP_ACTIVE, Boolean.TRUE);
         props.put("mm.bundle", next.bundle());
         ServiceRegistration<?> reg = ctx.registerService(Contracts.INTERFACES.get(contract).getName(), next.service, props);
-        machineOfActive = machineId();
+        next.machine = machineId();
         active.put(contract, next);
         unregister(registrations.put(contract, reg));
     }
@@ -419,7 +416,7 @@ public class SwitchboardComponent implements Switchboard {
                 unregister(registrations.remove(c.contract));
                 return;
             }
-            if (machineId() != machineOfActive) {
+            if (machineId() != c.machine) {
                 rebooting(c);
                 return;
             }
@@ -447,14 +444,14 @@ public class SwitchboardComponent implements Switchboard {
     }
 
     /**
-     * The service id of the registered machine, or {@link #NO_MACHINE}. While the machine is being
+     * The service id of the registered machine, or {@link Tracked#NO_MACHINE}. While the machine is being
      * unregistered it is already gone from the registry (the framework removes it before telling
      * the listeners), so an implementation leaving with it sees no machine, or a new one.
      */
     private long machineId() {
         ServiceReference<Machine> ref = ctx.getServiceReference(Machine.class);
         Object id = ref == null ? null : ref.getProperty(org.osgi.framework.Constants.SERVICE_ID);
-        return id instanceof Long l ? l : NO_MACHINE;
+        return id instanceof Long l ? l : Tracked.NO_MACHINE;
     }
 
     private void logLoadProblems() {
