@@ -168,6 +168,9 @@ public final class ReplayFormatter {
             sb.append(sep).append("line ").append(b.lineNo()).append(" (").append(b.reason()).append(')');
             sep = ", ";
         }
+        if (s.parserErrors() > 0) {
+            sb.append("; ").append(s.parserErrors()).append(" of them the parser's own errors (a bug: please report)");
+        }
         return sb.toString();
     }
 
