@@ -17,9 +17,6 @@ import mm.api.machine.SimClock;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.hw.zone.ZoneWatermarks;
-import mm.api.trace.TraceRecord;
-import mm.api.trace.TraceSink;
-import mm.api.trace.Tracepoint;
 import mm.api.trace.Tracer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -48,9 +45,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The CPU count is apart: the configuration's {@code cpus} if not 0, else the framework property
  * {@code mm.cpus}, else the capture's count (like a real machine) or the default's.
  */
-@Component(service = {Machine.class, WatermarkControl.class, Tracer.class}, configurationPid = MachineComponent.PID, immediate = true)
+@Component(service = {Machine.class, WatermarkControl.class}, configurationPid = MachineComponent.PID, immediate = true)
 @Designate(ocd = MachineComponent.Config.class)
-public class MachineComponent implements Machine, WatermarkControl, Tracer {
+public class MachineComponent implements Machine, WatermarkControl {
 
     /** The configuration PID. */
     public static final String PID = "mm.machine";
@@ -114,41 +111,6 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
     @Override
     public Tracer tracer() {
         return machine.tracer();
-    }
-
-    @Override
-    public Tracepoint tracepoint(String system, String event) {
-        return machine.tracer().tracepoint(system, event);
-    }
-
-    @Override
-    public List<String> events() {
-        return machine.tracer().events();
-    }
-
-    @Override
-    public int setEnabled(String pattern, boolean enabled) {
-        return machine.tracer().setEnabled(pattern, enabled);
-    }
-
-    @Override
-    public AutoCloseable addSink(TraceSink sink) {
-        return machine.tracer().addSink(sink);
-    }
-
-    @Override
-    public List<TraceRecord> records() {
-        return machine.tracer().records();
-    }
-
-    @Override
-    public long entriesWritten() {
-        return machine.tracer().entriesWritten();
-    }
-
-    @Override
-    public void clear() {
-        machine.tracer().clear();
     }
 
     @Override

@@ -141,42 +141,43 @@ public final class TracerImpl implements Tracer {
         return List.copyOf(points.keySet());
     }
 
-    /**
-     * {@code set_event}: {@code system:event}, {@code system:*}, {@code *:event}, {@code *:*},
-     * {@code event} (any system), {@code *}; {@code *} also matches inside a name as a glob.
-     */
+    /** {@code set_event}: each event {@link #matching} the pattern. */
     @Override
     public synchronized int setEnabled(String pattern, boolean enabled) {
+        List<String> names = matching(pattern);
+        for (String name : names) {
+            points.get(name).enabled = enabled;
+        }
+        return names.size();
+    }
+
+    /**
+     * {@code set_event}'s patterns: {@code system:event}, {@code system:*}, {@code *:event},
+     * {@code *:*}, {@code event} (any system), {@code *}; {@code *} also matches inside a name as a glob.
+     */
+    @Override
+    public synchronized List<String> matching(String pattern) {
         String p = pattern == null ? "" : pattern.trim();
         if (p.isEmpty()) {
             throw new IllegalArgumentException("empty event pattern: accepted are system:event, system:*, *:*, or an event name");
         }
-        String sys;
-        String ev;
         int colon = p.indexOf(':');
-        if (colon >= 0) {
-            sys = p.substring(0, colon);
-            ev = p.substring(colon + 1);
-        } else {
-            sys = "*";
-            ev = p;
-        }
+        String sys = colon >= 0 ? p.substring(0, colon) : "*";
+        String ev = colon >= 0 ? p.substring(colon + 1) : p;
         if (sys.isEmpty()) {
             sys = "*";
         }
         if (ev.isEmpty()) {
             ev = "*";
         }
-        int n = 0;
-        for (Map.Entry<String, Point> e : points.entrySet()) {
-            String k = e.getKey();
+        List<String> out = new ArrayList<>();
+        for (String k : points.keySet()) {
             int c = k.indexOf(':');
             if (glob(sys, k.substring(0, c)) && glob(ev, k.substring(c + 1))) {
-                e.getValue().enabled = enabled;
-                n++;
+                out.add(k);
             }
         }
-        return n;
+        return out;
     }
 
     /** A glob with {@code *} only. */

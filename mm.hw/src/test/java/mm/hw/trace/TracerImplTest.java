@@ -49,6 +49,21 @@ class TracerImplTest {
         assertThrows(IllegalArgumentException.class, () -> t.setEnabled(" ", true));
     }
 
+    /** matching: what setEnabled would select, changing nothing. */
+    @Test
+    void matchingSelectsWithoutEnabling() {
+        assertEquals(List.of("kmem:mm_page_alloc", "kmem:mm_page_alloc_extfrag", "kmem:mm_page_alloc_zone_locked"),
+                t.matching("mm_page_alloc*"));
+        assertEquals(List.of("vmscan:mm_vmscan_wakeup_kswapd"), t.matching("vmscan:"));
+        assertEquals(t.events(), t.matching("*:*"));
+        assertEquals(List.of(), t.matching("nosuch:*"));
+        for (String e : t.events()) {
+            String[] se = e.split(":");
+            assertFalse(t.tracepoint(se[0], se[1]).enabled(), e);
+        }
+        assertThrows(IllegalArgumentException.class, () -> t.matching(""));
+    }
+
     @Test
     void recordsCarryClockCpuAndTask() {
         Tracepoint p = t.tracepoint("kmem", "kfree");
