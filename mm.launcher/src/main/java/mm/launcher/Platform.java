@@ -58,21 +58,9 @@ final class Platform implements AutoCloseable {
      * @param state where the platform keeps what outlives a run (the configurations, among them the
      *     active implementation of each contract), or null to keep nothing
      * @param load the directory FileInstall watches for implementation bundles, or null for none
-     */
-    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load)
-            throws BundleException, IOException {
-        return start(bundleDir, machine, interactive, state, load, null);
-    }
-
-    /** As above, with the {@code slub_debug=} boot option (framework property {@code mm.slub_debug}), or null. */
-    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug)
-            throws BundleException, IOException {
-        return start(bundleDir, machine, interactive, state, load, slubDebug, null);
-    }
-
-    /**
-     * As above, booting a machine shaped like the real one whose /proc files {@code like} holds
-     * (framework property {@code mm.like}; {@code machine} then only gives the CPU count), or null.
+     * @param slubDebug the {@code slub_debug=} boot option (framework property {@code mm.slub_debug}), or null
+     * @param like the directory of a real machine's /proc files to boot a machine shaped like it
+     *     (framework property {@code mm.like}; {@code machine} then only gives the CPU count), or null
      */
     static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug,
             Path like) throws BundleException, IOException {
