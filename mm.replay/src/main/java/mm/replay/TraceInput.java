@@ -21,12 +21,10 @@ public final class TraceInput implements AutoCloseable {
 
     private final LineReader reader;
     private final long textBytes;
-    private final boolean compressed;
 
-    private TraceInput(LineReader reader, long textBytes, boolean compressed) {
+    private TraceInput(LineReader reader, long textBytes) {
         this.reader = reader;
         this.textBytes = textBytes;
-        this.compressed = compressed;
     }
 
     /**
@@ -38,12 +36,12 @@ public final class TraceInput implements AutoCloseable {
         boolean xz = file.getFileName() != null && file.getFileName().toString().endsWith(".xz") || hasXzMagic(file);
         if (!xz) {
             long size = Files.size(file);
-            return new TraceInput(reader(Files.newInputStream(file)), size, false);
+            return new TraceInput(reader(Files.newInputStream(file)), size);
         }
         SeekableFileInputStream raw = new SeekableFileInputStream(file.toFile());
         try {
             SeekableXZInputStream in = new SeekableXZInputStream(raw);
-            return new TraceInput(reader(in), in.length(), true);
+            return new TraceInput(reader(in), in.length());
         } catch (XZFormatException | java.io.EOFException e) {
             raw.close();
             throw new IOException("not an xz file (the name ends in .xz but the content is not xz-compressed)", e);
@@ -58,7 +56,7 @@ public final class TraceInput implements AutoCloseable {
 
     /** A trace held in memory (tests, benchmarks). */
     public static TraceInput of(byte[] text) {
-        return new TraceInput(reader(new java.io.ByteArrayInputStream(text)), text.length, false);
+        return new TraceInput(reader(new java.io.ByteArrayInputStream(text)), text.length);
     }
 
     private static boolean hasXzMagic(Path file) throws IOException {
@@ -147,11 +145,6 @@ public final class TraceInput implements AutoCloseable {
     /** Bytes of text in the trace (uncompressed), for progress. */
     public long textBytes() {
         return textBytes;
-    }
-
-    /** True if the file was xz-compressed. */
-    public boolean compressed() {
-        return compressed;
     }
 
     @Override
