@@ -19,8 +19,7 @@ import mm.api.trace.Tracer;
  * holds {@code buffer_size_kb} (default {@value #DEFAULT_BUFFER_SIZE_KB}, the kernel's default
  * per CPU) times the CPU count, counting each record as {@value #ENTRY_BYTES} bytes (an event
  * header and a kmem event's fields). Records are stamped with the simulated clock and CPU and
- * the calling task, {@value #DEFAULT_COMM}-{@value #DEFAULT_PID} unless a thread says otherwise
- * ({@link #runAs}): the same commands give the same text.
+ * the task {@value #DEFAULT_COMM}-{@value #DEFAULT_PID}: the same commands give the same text.
  */
 public final class TracerImpl implements Tracer {
 
@@ -45,15 +44,11 @@ public final class TracerImpl implements Tracer {
     private final int cpus;
     private final Map<String, Point> points = new TreeMap<>();
     private final CopyOnWriteArrayList<TraceSink> sinks = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Task> task = new ThreadLocal<>();
     private TraceRecord[] ring;
     private int bufferSizeKb = DEFAULT_BUFFER_SIZE_KB;
     private int head;
     private int size;
     private long written;
-
-    private record Task(String comm, int pid) {
-    }
 
     /**
      * @param clock the simulated clock, nanoseconds
@@ -98,21 +93,6 @@ public final class TracerImpl implements Tracer {
     /** How many records the buffer holds at most. */
     public synchronized int capacity() {
         return ring.length;
-    }
-
-    /** Runs work with the records it emits attributed to task {@code comm-pid}. */
-    public <T> T runAs(String comm, int pid, java.util.function.Supplier<T> work) {
-        Task saved = task.get();
-        task.set(new Task(comm.length() > 15 ? comm.substring(0, 15) : comm, pid));
-        try {
-            return work.get();
-        } finally {
-            if (saved == null) {
-                task.remove();
-            } else {
-                task.set(saved);
-            }
-        }
     }
 
     @Override
@@ -218,9 +198,7 @@ public final class TracerImpl implements Tracer {
     }
 
     private void record(String event, String args) {
-        Task t = task.get();
-        TraceRecord r = new TraceRecord(clock.getAsLong(), cpu.getAsInt(), t == null ? DEFAULT_PID : t.pid,
-                t == null ? DEFAULT_COMM : t.comm, event, args);
+        TraceRecord r = new TraceRecord(clock.getAsLong(), cpu.getAsInt(), DEFAULT_PID, DEFAULT_COMM, event, args);
         synchronized (this) {
             ring[head] = r;
             head = head + 1 == ring.length ? 0 : head + 1;
