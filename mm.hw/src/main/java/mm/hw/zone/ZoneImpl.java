@@ -149,14 +149,18 @@ public final class ZoneImpl implements Zone {
 
     /** Sizes the per-CPU counters for the machine's CPUs ({@code setup_zone_pageset}). */
     public void initCpus(int cpus) {
-        long[][] c = new long[cpus][ZoneStat.COUNT];
-        cpuEvents = c;
+        cpuEvents = new long[cpus][ZoneStat.COUNT];
+    }
+
+    /** The items counted per CPU ({@code numa_stat_item}): NUMA_HIT and those after it. */
+    private static boolean perCpu(ZoneStat item) {
+        return item.ordinal() >= ZoneStat.NUMA_HIT.ordinal();
     }
 
     @Override
     public long state(ZoneStat item) {
         long sum = stats.get(item.ordinal());
-        if (item.ordinal() >= ZoneStat.NUMA_HIT.ordinal()) {
+        if (perCpu(item)) {
             for (long[] c : cpuEvents) {
                 sum += c[item.ordinal()];
             }
@@ -166,6 +170,10 @@ public final class ZoneImpl implements Zone {
 
     @Override
     public void countEvent(int cpu, ZoneStat item, long delta) {
+        if (!perCpu(item)) {
+            throw new IllegalArgumentException("countEvent(" + item + "): accepted are the NUMA events (NUMA_HIT and after); "
+                    + "modState counts the others");
+        }
         cpuEvents[cpu][item.ordinal()] += delta;
     }
 
