@@ -505,16 +505,23 @@ public class SwitchboardComponent implements Switchboard {
                 + (names.isEmpty() ? "none is installed" : "installed are " + String.join(", ", names));
     }
 
-    private static long longProperty(Map<String, Object> config, String key, long dflt) {
+    /** A non-negative whole number of the configuration, or {@code dflt} (with one line saying so) if it is malformed. */
+    private long longProperty(Map<String, Object> config, String key, long dflt) {
         Object v = config == null ? null : config.get(key);
         if (v == null) {
             return dflt;
         }
         try {
-            return Long.parseLong(v.toString().strip());
+            long n = Long.parseLong(v.toString().strip());
+            if (n >= 0) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            return dflt;
+            // said below
         }
+        log.accept(PID + ": " + key + " = '" + v + "' is not a duration: accepted is a whole number of milliseconds, 0 or more; "
+                + dflt + " is used");
+        return dflt;
     }
 
     /** Turns service registrations into candidates. */
