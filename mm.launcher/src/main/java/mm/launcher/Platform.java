@@ -2,6 +2,7 @@ package mm.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -262,8 +263,78 @@ final class Platform implements AutoCloseable {
         framework.waitForStop(0);
     }
 
+    /** Gogo's runtime bundle, which closes the sessions still open when it stops. */
+    static final String GOGO_RUNTIME = "org.apache.felix.gogo.runtime";
+
+    /**
+     * Stops Gogo before the framework, with no session left open. Gogo's runtime closes the
+     * sessions still open when it stops, copying its WeakHashMap's keys into an array sized before
+     * the copy: a session the garbage collector clears in between leaves a null that it closes, and
+     * Felix prints the NullPointerException's stack trace. So the shell stops first, then every
+     * session still open is closed here (the keys copied by iteration, which skips cleared ones),
+     * then the runtime stops with none to close.
+     */
+    private void stopGogo() {
+        stopQuietly(shell);
+        closeGogoSessions();
+        for (Bundle b : bundles) {
+            if (GOGO_RUNTIME.equals(b.getSymbolicName())) {
+                stopQuietly(b);
+            }
+        }
+    }
+
+    private static void stopQuietly(Bundle b) {
+        if (b == null || b.getState() != Bundle.ACTIVE) {
+            return;
+        }
+        try {
+            b.stop();
+        } catch (BundleException | IllegalStateException | SecurityException e) {
+            // the platform is going away: nothing to tell the user about
+        }
+    }
+
+    /** Closes the sessions Gogo's command processor still holds (its field {@code sessions}, by reflection: its classes are not the launcher's). */
+    private void closeGogoSessions() {
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = null;
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.apache.felix.service.command.CommandProcessor", null);
+            ref = refs == null ? null : refs[0];
+            Object processor = ref == null ? null : ctx.getService(ref);
+            Field field = null;
+            for (Class<?> c = processor == null ? null : processor.getClass(); c != null && field == null; c = c.getSuperclass()) {
+                try {
+                    field = c.getDeclaredField("sessions");
+                } catch (NoSuchFieldException e) {
+                    // look in the superclass
+                }
+            }
+            if (field == null || !Map.class.isAssignableFrom(field.getType())) {
+                return;
+            }
+            field.setAccessible(true);
+            Map<?, ?> sessions = (Map<?, ?>) field.get(processor);
+            List<Object> open;
+            synchronized (sessions) {
+                open = new ArrayList<>(sessions.keySet());
+            }
+            for (Object session : open) {
+                session.getClass().getMethod("close").invoke(session);
+            }
+        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
+            // another Gogo than the one this was written for: its stop is left as it is
+        } finally {
+            if (ref != null) {
+                ctx.ungetService(ref);
+            }
+        }
+    }
+
     @Override
     public void close() {
+        stopGogo();
         try {
             framework.stop();
             framework.waitForStop(10_000);
