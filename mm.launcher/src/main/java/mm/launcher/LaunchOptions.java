@@ -6,6 +6,7 @@ import java.util.List;
 import mm.api.machine.Arch;
 import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
+import mm.api.slab.SlabFlags;
 
 /**
  * The command line of {@code ./mm}, parsed and validated.
@@ -145,7 +146,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
     private static String checkSlubDebug(String value) throws UsageException {
         String[] parts = value.split(",", -1);
         try {
-            mm.api.slab.SlabFlags.parseSlubDebug(parts[0]);
+            SlabFlags.parseSlubDebug(parts[0]);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--slub_debug " + value + ": " + e.getMessage());
         }

@@ -20,6 +20,7 @@ import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -450,7 +451,7 @@ public class SwitchboardComponent implements Switchboard {
      */
     private long machineId() {
         ServiceReference<Machine> ref = ctx.getServiceReference(Machine.class);
-        Object id = ref == null ? null : ref.getProperty(org.osgi.framework.Constants.SERVICE_ID);
+        Object id = ref == null ? null : ref.getProperty(Constants.SERVICE_ID);
         return id instanceof Long l ? l : Tracked.NO_MACHINE;
     }
 

@@ -2,6 +2,7 @@ package mm.hw.machine;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import mm.api.machine.Arch;
 import mm.api.machine.ArchInfo;
@@ -97,7 +98,7 @@ public class MachineComponent implements Machine, WatermarkControl {
     }
 
     /** The directory to boot like: the configuration's when it decides the shape, else the framework property's; or null. */
-    static String likeDir(Config config, java.util.function.Function<String, String> property) {
+    static String likeDir(Config config, Function<String, String> property) {
         return shapeConfigured(config) ? pick(config.like(), null) : pick(null, property.apply(PROP_LIKE));
     }
 
@@ -143,8 +144,8 @@ public class MachineComponent implements Machine, WatermarkControl {
      * {@linkplain #shapeConfigured says anything about the shape}, else the framework properties,
      * then the defaults; the CPU count falls back on its own.
      */
-    static MachineConfig configFrom(Config config, java.util.function.Function<String, String> property) {
-        java.util.function.Function<String, String> shapeProperty = shapeConfigured(config) ? k -> null : property;
+    static MachineConfig configFrom(Config config, Function<String, String> property) {
+        Function<String, String> shapeProperty = shapeConfigured(config) ? k -> null : property;
         MachineConfig c = MachineConfig.DEFAULT;
         String arch = pick(config.arch(), shapeProperty.apply("mm.arch"));
         if (arch != null) {

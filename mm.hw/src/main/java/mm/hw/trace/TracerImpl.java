@@ -1,6 +1,7 @@
 package mm.hw.trace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -191,7 +192,7 @@ public final class TracerImpl implements Tracer {
 
     @Override
     public synchronized void clear() {
-        java.util.Arrays.fill(ring, null);
+        Arrays.fill(ring, null);
         head = 0;
         size = 0;
         written = 0;

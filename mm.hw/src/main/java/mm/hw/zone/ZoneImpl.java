@@ -1,6 +1,8 @@
 package mm.hw.zone;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import mm.api.machine.KernelMath;
+import mm.api.machine.Machine;
 import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
@@ -124,11 +126,11 @@ public final class ZoneImpl implements Zone {
         if (factor == 0) {
             return false;
         }
-        int pageblock = mm.api.machine.Machine.PAGEBLOCK_NR_PAGES;
+        int pageblock = Machine.PAGEBLOCK_NR_PAGES;
         if ((long) pageblock * 4 > managedPages) {
             return false;
         }
-        long maxBoost = mm.api.machine.KernelMath.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
+        long maxBoost = KernelMath.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
         if (maxBoost == 0) {
             return false;
         }
