@@ -128,8 +128,7 @@ public class SwitchboardComponent implements Switchboard {
         closing = true;
         scheduler.shutdownNow();
         load.close();
-        Bundle system = ctx.getBundle(0);
-        if (system != null && system.getState() != Bundle.STOPPING) {
+        if (!frameworkStopping()) {
             for (Tracked a : active.values()) {
                 quiesceQuietly(a);
             }
@@ -277,32 +276,22 @@ public class SwitchboardComponent implements Switchboard {
                 next.problem = e.getMessage();
                 continue;
             }
-            try {
-                timed.call(from.impl + ".forwardTo", HandoverTransaction.FORWARD_MS, () -> {
-                    from.service.forwardTo(next.service);
-                    return null;
-                });
-            } catch (Timed.CallFailed e) {
-                // its callers time out with a clear error
-            }
+            transaction.forward(from, next);
             next.problem = null;
             switchRegistration(contract, next);
             save(contract, next.impl);
             return next.impl + " is active" + (next == ref ? " (the reference implementation)" : "");
         }
-        active.remove(contract);
-        unregister(registrations.remove(contract));
+        withdraw(contract);
         return "no other implementation could take the machine: " + contract + " has none active";
     }
 
     /** Stops an implementation that is leaving, as well as it will: the frame table says the rest. */
     private Handover quiesceQuietly(Tracked from) {
-        Handover plain = new Handover(from.contract, from.impl, Map.of());
         try {
-            Handover h = timed.call(from.impl + ".quiesce", HandoverTransaction.QUIESCE_MS / 2, from.service::quiesce);
-            return h == null ? plain : h;
+            return transaction.quiesce(from, HandoverTransaction.QUIESCE_MS / 2);
         } catch (Timed.CallFailed e) {
-            return plain;
+            return HandoverTransaction.empty(from);
         }
     }
 
@@ -330,6 +319,18 @@ public class SwitchboardComponent implements Switchboard {
         next.machine = machineId();
         active.put(contract, next);
         unregister(registrations.put(contract, reg));
+    }
+
+    /** The contract has no active implementation any more, nor its registration. */
+    private void withdraw(String contract) {
+        active.remove(contract);
+        unregister(registrations.remove(contract));
+    }
+
+    /** The framework is stopping (or gone): nothing is handed over then. */
+    private boolean frameworkStopping() {
+        Bundle system = ctx.getBundle(0);
+        return system == null || system.getState() == Bundle.STOPPING;
     }
 
     private static void unregister(ServiceRegistration<?> r) {
@@ -411,10 +412,8 @@ public class SwitchboardComponent implements Switchboard {
             if (active.get(c.contract) != c) {
                 return;
             }
-            Bundle system = ctx.getBundle(0);
-            if (closing || system == null || system.getState() == Bundle.STOPPING) {
-                active.remove(c.contract);
-                unregister(registrations.remove(c.contract));
+            if (closing || frameworkStopping()) {
+                withdraw(c.contract);
                 return;
             }
             if (machineId() != c.machine) {
@@ -436,8 +435,7 @@ public class SwitchboardComponent implements Switchboard {
      * the reference to the contracts still without one.
      */
     private void rebooting(Tracked c) {
-        active.remove(c.contract);
-        unregister(registrations.remove(c.contract));
+        withdraw(c.contract);
         if (settled) {
             settled = false;
             scheduler.schedule(this::settle, grace, TimeUnit.MILLISECONDS);
