@@ -120,7 +120,7 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
             for (int j = z.type().ordinal(); j < z.protection().length; j++) {
                 max = Math.max(max, z.protection()[j]);
             }
-            sum += Math.min(z.managed(), max + z.high() - z.boost());
+            sum += WatermarkMath.zoneTotalreserve(max, z.high() - z.boost(), z.managed());
         }
         return sum;
     }
