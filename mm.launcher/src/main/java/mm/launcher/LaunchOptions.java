@@ -107,9 +107,9 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
             throw new UsageException("give either -c COMMANDS or a script, not both");
         }
         if (like != null && !help) {
-            if (!shape.isEmpty()) {
-                throw new UsageException("--like conflicts with " + String.join(" and ", shape) + ": the machine's RAM, nodes and"
-                        + " architecture come from " + like + " (only --cpus may be given with --like)");
+            String conflict = MachineCapture.likeConflict(like.toString(), shape);
+            if (conflict != null) {
+                throw new UsageException(conflict);
             }
             machine = likeMachine(like, cpusGiven ? machine.cpus() : 0);
         }

@@ -488,6 +488,22 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
         }
     }
 
+    /**
+     * The rule of {@code --like DIR} ({@code ./mm} and {@code mm:boot}): the machine's RAM, nodes
+     * and architecture come from DIR, so none of {@code --mem}, {@code --nodes}, {@code --arch} may
+     * be given with it (only {@code --cpus}).
+     *
+     * @param shapeOptions the shape options given besides {@code --like}, as typed ({@code --mem})
+     * @return the one line saying what conflicts and what is accepted, or null if nothing does
+     */
+    public static String likeConflict(String dir, List<String> shapeOptions) {
+        if (shapeOptions.isEmpty()) {
+            return null;
+        }
+        return "--like conflicts with " + String.join(" and ", shapeOptions) + ": the machine's RAM, nodes and architecture come from "
+                + dir + " (only --cpus may be given with --like)";
+    }
+
     /** MemTotal of /proc/meminfo (or its head), in kB. */
     public static long parseMemTotal(String file, String text) {
         String[] lines = text.split("\n");
