@@ -150,7 +150,7 @@ final class LoadDirectory {
             }
             case Bundle.RESOLVED:
                 return startFailed.contains(b.getBundleId())
-                        ? head + " did not start: its activator threw (felix.fileinstall.log.level=4 prints why)" : null;
+                        ? head + " did not start: its BundleActivator threw when it was started" : null;
             case Bundle.ACTIVE:
                 return activeProblem(b, candidates, scr);
             default:
