@@ -126,7 +126,7 @@ public class BuddyAllocator extends PageAllocatorCore {
     protected long rmqueue(Zone preferred, Zone zone, int order, int migratetype, int allocFlags, int cpu) {
         int id = zoneId(zone);
         FreeArea area = areas[id];
-        if (perCpuLists && PerCpuPages.allowedOrder(order)) {
+        if (perCpuLists && FrameAllocator.pcpAllowedOrder(order)) {
             int page = pcpLists.rmqueuePcplist(area, id, cpu, order, migratetype, allocFlags);
             if (page != FreeArea.NO) {
                 return page;
@@ -144,7 +144,7 @@ public class BuddyAllocator extends PageAllocatorCore {
     protected void freeFrozenPages(Zone zone, long pfn, int order, int cpu) {
         int id = zoneId(zone);
         FreeArea area = areas[id];
-        if (perCpuLists && PerCpuPages.allowedOrder(order) && pcpLists.freeFrozenPage(area, id, cpu, pfn, order)) {
+        if (perCpuLists && FrameAllocator.pcpAllowedOrder(order) && pcpLists.freeFrozenPage(area, id, cpu, pfn, order)) {
             return;
         }
         synchronized (area) {

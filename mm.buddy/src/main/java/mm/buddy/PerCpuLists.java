@@ -1,5 +1,6 @@
 package mm.buddy;
 
+import mm.api.frame.FrameAllocator;
 import mm.api.machine.FrameTable;
 import mm.api.machine.MigrateType;
 import mm.api.machine.Watermark;
@@ -153,7 +154,7 @@ final class PerCpuLists {
         pcp.addHead(pfn, order, pindex);
         pcp.count += 1 << order;
         int batch = zone.pagesetBatch();
-        if (order > 0 && order <= mm.api.frame.FrameAllocator.PAGE_ALLOC_COSTLY_ORDER) {
+        if (order > 0 && order <= FrameAllocator.PAGE_ALLOC_COSTLY_ORDER) {
             freeHigh = pcp.freeCount >= batch + zone.pagesetHighMin() / 2
                     && (pcp.flags & PerCpuPages.PCPF_PREV_FREE_HIGH_ORDER) != 0
                     && ((pcp.flags & PerCpuPages.PCPF_FREE_HIGH_BATCH) == 0 || pcp.count >= batch);

@@ -1,5 +1,6 @@
 package mm.buddy;
 
+import java.util.Arrays;
 import mm.api.frame.FrameAllocator;
 import mm.api.machine.FrameTable;
 import mm.api.machine.Machine;
@@ -47,13 +48,8 @@ final class PerCpuPages {
 
     PerCpuPages(FrameTable ft) {
         this.ft = ft;
-        java.util.Arrays.fill(head, NO);
-        java.util.Arrays.fill(tail, NO);
-    }
-
-    /** {@code pcp_allowed_order}: orders up to PAGE_ALLOC_COSTLY_ORDER, and THP's. */
-    static boolean allowedOrder(int order) {
-        return order <= FrameAllocator.PAGE_ALLOC_COSTLY_ORDER || order == HPAGE_PMD_ORDER;
+        Arrays.fill(head, NO);
+        Arrays.fill(tail, NO);
     }
 
     /** {@code order_to_pindex}. */
@@ -138,8 +134,8 @@ final class PerCpuPages {
 
     /** Forgets every list (before an adoption). */
     void reset() {
-        java.util.Arrays.fill(head, NO);
-        java.util.Arrays.fill(tail, NO);
+        Arrays.fill(head, NO);
+        Arrays.fill(tail, NO);
         count = 0;
         high = 0;
         flags = 0;

@@ -40,6 +40,7 @@ public class TraceIT extends ShellTestBase {
         assertTrue(events, events.contains("* kmem:mm_page_free\n"));
         assertTrue(events, events.contains("  kmem:mm_page_free_batched\n"));
         assertEquals("10 events enabled", sh.run("mm:trace on 'kmem:*'"));
+        assertEquals("each event counted once", "10 events enabled", sh.run("mm:trace on 'kmem:*' kmem:kmalloc"));
         assertEquals("11 events disabled", sh.run("mm:trace off '*:*'"));
         assertEquals("1 event enabled", sh.run("mm:trace on kmalloc"));
     }

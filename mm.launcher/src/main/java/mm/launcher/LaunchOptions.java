@@ -6,6 +6,7 @@ import java.util.List;
 import mm.api.machine.Arch;
 import mm.api.machine.MachineCapture;
 import mm.api.machine.MachineConfig;
+import mm.api.slab.SlabFlags;
 
 /**
  * The command line of {@code ./mm}, parsed and validated.
@@ -106,9 +107,9 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
             throw new UsageException("give either -c COMMANDS or a script, not both");
         }
         if (like != null && !help) {
-            if (!shape.isEmpty()) {
-                throw new UsageException("--like conflicts with " + String.join(" and ", shape) + ": the machine's RAM, nodes and"
-                        + " architecture come from " + like + " (only --cpus may be given with --like)");
+            String conflict = MachineCapture.likeConflict(like.toString(), shape);
+            if (conflict != null) {
+                throw new UsageException(conflict);
             }
             machine = likeMachine(like, cpusGiven ? machine.cpus() : 0);
         }
@@ -145,7 +146,7 @@ record LaunchOptions(MachineConfig machine, String commands, Path script, List<S
     private static String checkSlubDebug(String value) throws UsageException {
         String[] parts = value.split(",", -1);
         try {
-            mm.api.slab.SlabFlags.parseSlubDebug(parts[0]);
+            SlabFlags.parseSlubDebug(parts[0]);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--slub_debug " + value + ": " + e.getMessage());
         }

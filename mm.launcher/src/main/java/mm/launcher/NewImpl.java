@@ -66,7 +66,10 @@ public final class NewImpl {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--dry-run")) {
                 dryRun = true;
-            } else if (args[i].equals("--dir") && i + 1 < args.length) {
+            } else if (args[i].equals("--dir")) {
+                if (i + 1 == args.length) {
+                    return usageError("--dir needs a directory: --dir DIR");
+                }
                 dir = Path.of(args[++i]);
             } else if (args[i].startsWith("--dir=")) {
                 dir = Path.of(args[i].substring("--dir=".length()));
@@ -132,11 +135,7 @@ public final class NewImpl {
                 + "  cp target/" + name + "-1.0.0-SNAPSHOT.jar " + load + "/   installs it in the running platform (or at the next start)\n"
                 + "  " + mm + "      then: mm:impls   mm:tck " + tpl.contract() + " " + name + "   mm:use " + tpl.contract() + " " + name + "\n"
                 + "The " + (tpl.contract().equals("FrameAllocator") ? "allocator" : "object cache") + " is " + module + "/src/main/java/"
-                + renamingPackage(name) + "/" + Renaming.camel(name) + tpl.mainClass() + ".java; docs/student-guide.md walks through it.\n";
-    }
-
-    private static String renamingPackage(String name) {
-        return name.replace("-", "");
+                + Renaming.pkg(name) + "/" + Renaming.camel(name) + tpl.mainClass() + ".java; docs/student-guide.md walks through it.\n";
     }
 
     private int usageError(String message) {
@@ -186,9 +185,14 @@ public final class NewImpl {
         Renaming(Template tpl, String name, String parentPath) {
             this.tpl = tpl;
             this.name = name;
-            this.pkg = name.replace("-", "");
+            this.pkg = pkg(name);
             this.classPrefix = camel(name);
             this.parentPath = parentPath;
+        }
+
+        /** The new module's package: the name without its hyphens. */
+        static String pkg(String name) {
+            return name.replace("-", "");
         }
 
         static String camel(String name) {
@@ -226,7 +230,7 @@ public final class NewImpl {
 
     static String usage() {
         return """
-                Usage: ./mm new-impl CONTRACT NAME [--dir DIR]
+                Usage: ./mm new-impl CONTRACT NAME [--dir DIR] [--dry-run]
 
                 Creates DIR/NAME (default impls/NAME): a Maven module with a working implementation
                 of CONTRACT named NAME, copied from the platform's template, and the conformance
@@ -235,6 +239,8 @@ public final class NewImpl {
 
                   CONTRACT   FrameAllocator or ObjectCache (the contracts with a template)
                   NAME       2 to 31 characters: lower-case letters, digits and '-'
+                  --dir DIR  where the module goes (default impls/)
+                  --dry-run  check CONTRACT, NAME and DIR, and write nothing
 
                 Then:
                   (cd impls/NAME && mvn -q package)      build it; the conformance suite runs as its tests

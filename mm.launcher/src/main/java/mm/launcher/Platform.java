@@ -2,6 +2,7 @@ package mm.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,13 +11,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import mm.api.machine.MachineConfig;
+import mm.api.subsystem.JarLocation;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
@@ -55,21 +59,9 @@ final class Platform implements AutoCloseable {
      * @param state where the platform keeps what outlives a run (the configurations, among them the
      *     active implementation of each contract), or null to keep nothing
      * @param load the directory FileInstall watches for implementation bundles, or null for none
-     */
-    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load)
-            throws BundleException, IOException {
-        return start(bundleDir, machine, interactive, state, load, null);
-    }
-
-    /** As above, with the {@code slub_debug=} boot option (framework property {@code mm.slub_debug}), or null. */
-    static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug)
-            throws BundleException, IOException {
-        return start(bundleDir, machine, interactive, state, load, slubDebug, null);
-    }
-
-    /**
-     * As above, booting a machine shaped like the real one whose /proc files {@code like} holds
-     * (framework property {@code mm.like}; {@code machine} then only gives the CPU count), or null.
+     * @param slubDebug the {@code slub_debug=} boot option (framework property {@code mm.slub_debug}), or null
+     * @param like the directory of a real machine's /proc files to boot a machine shaped like it
+     *     (framework property {@code mm.like}; {@code machine} then only gives the CPU count), or null
      */
     static Platform start(Path bundleDir, MachineConfig machine, boolean interactive, Path state, Path load, String slubDebug,
             Path like) throws BundleException, IOException {
@@ -155,43 +147,50 @@ final class Platform implements AutoCloseable {
      */
     Object awaitScriptRunner() throws InterruptedException {
         BundleContext ctx = framework.getBundleContext();
-        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-        while (System.currentTimeMillis() < deadline) {
+        return await(READY_TIMEOUT_MS, 10, () -> {
             ServiceReference<?> ref = ctx.getServiceReference(SCRIPT_RUNNER);
-            if (ref != null) {
-                Object runner = ctx.getService(ref);
-                if (runner != null) {
-                    return runner;
-                }
+            return ref == null ? null : ctx.getService(ref);
+        });
+    }
+
+    /**
+     * Asks {@code condition} every {@code pollMs} until it gives a value or {@code timeoutMs} have
+     * passed.
+     *
+     * @return the first value that is not null, or null at the deadline
+     */
+    static <T> T await(long timeoutMs, long pollMs, Supplier<T> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            T value = condition.get();
+            if (value != null || System.currentTimeMillis() >= deadline) {
+                return value;
             }
-            Thread.sleep(10);
+            Thread.sleep(pollMs);
         }
-        return null;
     }
 
     /**
      * Waits (at most {@link #LOAD_TIMEOUT_MS}) until every jar that was in the load directory at
      * start is a bundle FileInstall has started and whose components have registered their
-     * services, so that the first command sees the implementations it holds; a jar that cannot
-     * start is reported by the switchboard ({@code mm:impls}) and waited for no longer than that.
+     * services, so that the first command sees the implementations it holds; a jar the switchboard
+     * reports as not loading ({@code mm:impls}) is waited for no longer.
      */
     void awaitLoadDirectory() throws InterruptedException, IOException {
         if (load == null || !Files.isDirectory(load)) {
             return;
         }
-        List<String> jars;
+        List<Path> jars;
         try (Stream<Path> s = Files.list(load)) {
-            jars = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().collect(Collectors.toList());
+            jars = s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
         }
-        long deadline = System.currentTimeMillis() + LOAD_TIMEOUT_MS;
         String dirName = load.getFileName().toString();
-        while (!jars.isEmpty() && System.currentTimeMillis() < deadline) {
+        await(LOAD_TIMEOUT_MS, 20, () -> {
             List<String> problems = switchboardProblems();
-            jars.removeIf(jar -> loaded(jar) || problems.stream().anyMatch(l -> l.startsWith(dirName + "/" + jar + ": ")));
-            if (!jars.isEmpty()) {
-                Thread.sleep(20);
-            }
-        }
+            jars.removeIf(jar -> loaded(jar)
+                    || problems.stream().anyMatch(l -> l.startsWith(dirName + "/" + jar.getFileName() + ": ")));
+            return jars.isEmpty() ? Boolean.TRUE : null;
+        });
     }
 
     /**
@@ -200,11 +199,13 @@ final class Platform implements AutoCloseable {
      * not the launcher's.
      */
     private List<String> switchboardProblems() {
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = null;
         try {
-            BundleContext ctx = framework.getBundleContext();
             // all references: the launcher's own copy of mm.api would make Felix hide the bundles' Switchboard
             ServiceReference<?>[] refs = ctx.getAllServiceReferences("mm.api.subsystem.Switchboard", null);
-            Object sb = refs == null ? null : ctx.getService(refs[0]);
+            ref = refs == null ? null : refs[0];
+            Object sb = ref == null ? null : ctx.getService(ref);
             if (sb == null) {
                 return List.of();
             }
@@ -214,16 +215,19 @@ final class Platform implements AutoCloseable {
                 out.add(String.valueOf(line));
             }
             return out;
-        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
             return List.of();
+        } finally {
+            if (ref != null) {
+                ctx.ungetService(ref);
+            }
         }
     }
 
     /** The jar's bundle is active and, if it has components, has registered a service. */
-    private boolean loaded(String jar) {
+    private boolean loaded(Path jar) {
         for (Bundle b : framework.getBundleContext().getBundles()) {
-            String location = b.getLocation();
-            if (location != null && (location.endsWith("/" + jar) || location.endsWith("\\" + jar))) {
+            if (JarLocation.isOf(b.getLocation(), jar)) {
                 if (b.getState() != Bundle.ACTIVE) {
                     return false;
                 }
@@ -259,8 +263,78 @@ final class Platform implements AutoCloseable {
         framework.waitForStop(0);
     }
 
+    /** Gogo's runtime bundle, which closes the sessions still open when it stops. */
+    static final String GOGO_RUNTIME = "org.apache.felix.gogo.runtime";
+
+    /**
+     * Stops Gogo before the framework, with no session left open. Gogo's runtime closes the
+     * sessions still open when it stops, copying its WeakHashMap's keys into an array sized before
+     * the copy: a session the garbage collector clears in between leaves a null that it closes, and
+     * Felix prints the NullPointerException's stack trace. So the shell stops first, then every
+     * session still open is closed here (the keys copied by iteration, which skips cleared ones),
+     * then the runtime stops with none to close.
+     */
+    private void stopGogo() {
+        stopQuietly(shell);
+        closeGogoSessions();
+        for (Bundle b : bundles) {
+            if (GOGO_RUNTIME.equals(b.getSymbolicName())) {
+                stopQuietly(b);
+            }
+        }
+    }
+
+    private static void stopQuietly(Bundle b) {
+        if (b == null || b.getState() != Bundle.ACTIVE) {
+            return;
+        }
+        try {
+            b.stop();
+        } catch (BundleException | IllegalStateException | SecurityException e) {
+            // the platform is going away: nothing to tell the user about
+        }
+    }
+
+    /** Closes the sessions Gogo's command processor still holds (its field {@code sessions}, by reflection: its classes are not the launcher's). */
+    private void closeGogoSessions() {
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = null;
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.apache.felix.service.command.CommandProcessor", null);
+            ref = refs == null ? null : refs[0];
+            Object processor = ref == null ? null : ctx.getService(ref);
+            Field field = null;
+            for (Class<?> c = processor == null ? null : processor.getClass(); c != null && field == null; c = c.getSuperclass()) {
+                try {
+                    field = c.getDeclaredField("sessions");
+                } catch (NoSuchFieldException e) {
+                    // look in the superclass
+                }
+            }
+            if (field == null || !Map.class.isAssignableFrom(field.getType())) {
+                return;
+            }
+            field.setAccessible(true);
+            Map<?, ?> sessions = (Map<?, ?>) field.get(processor);
+            List<Object> open;
+            synchronized (sessions) {
+                open = new ArrayList<>(sessions.keySet());
+            }
+            for (Object session : open) {
+                session.getClass().getMethod("close").invoke(session);
+            }
+        } catch (ReflectiveOperationException | InvalidSyntaxException | RuntimeException e) {
+            // another Gogo than the one this was written for: its stop is left as it is
+        } finally {
+            if (ref != null) {
+                ctx.ungetService(ref);
+            }
+        }
+    }
+
     @Override
     public void close() {
+        stopGogo();
         try {
             framework.stop();
             framework.waitForStop(10_000);

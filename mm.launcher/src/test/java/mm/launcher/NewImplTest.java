@@ -105,6 +105,7 @@ class NewImplTest {
             {"'buddy' is the name of an implementation the platform has", "FrameAllocator", "buddy"},
             {"new-impl takes a contract and a name", "FrameAllocator"},
             {"unknown option '--bogus'", "--bogus", "FrameAllocator", "x1"},
+            {"--dir needs a directory: --dir DIR", "FrameAllocator", "x1", "--dir"},
         };
         for (String[] c : cases) {
             err.reset();

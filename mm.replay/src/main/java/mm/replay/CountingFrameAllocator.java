@@ -40,4 +40,11 @@ final class CountingFrameAllocator extends ForwardingFrameAllocator {
         delegate.freePages(pfn, order);
         held -= 1L << order;
     }
+
+    /** All or none: counted once the delegate freed them. */
+    @Override
+    public void freePagesBatched(long[] pfns) {
+        delegate.freePagesBatched(pfns);
+        held -= pfns.length;
+    }
 }

@@ -1,7 +1,6 @@
 package mm.replay;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,11 +66,6 @@ public enum EventType {
     /** The event's name as the kernel prints it ({@code mm_page_alloc}); "other" for {@link #OTHER}. */
     public String eventName() {
         return eventName;
-    }
-
-    /** The fields an event of this type must have. */
-    public List<Slot> slots() {
-        return List.of(slots);
     }
 
     /** The type of a kernel event name, {@link #OTHER} for a known event not re-enacted, null for an unknown name. */

@@ -1,6 +1,7 @@
 package mm.replay;
 
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /** A map from long to long with open addressing and linear probing: the replay's pfn and pointer tables. */
 final class LongLongMap {
@@ -103,7 +104,7 @@ final class LongLongMap {
     }
 
     /** Calls {@code f} with every value. */
-    void forEachValue(java.util.function.LongConsumer f) {
+    void forEachValue(LongConsumer f) {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != EMPTY) {
                 f.accept(vals[i]);

@@ -17,9 +17,10 @@ import java.util.Map;
  * @param firstUnparsed the first {@link TraceParser#KEPT_BAD_LINES} of them
  * @param lostNotices ftrace's {@code CPU:N [LOST M EVENTS]} lines
  * @param lostEvents the events they say were lost
+ * @param parserErrors of the unparsed lines, those on which the parser itself threw (a bug of the parser: 0 expected)
  */
 public record ParseStats(long lines, long skipped, long events, Map<String, Long> eventsByName, long unparsed,
-        List<BadLine> firstUnparsed, long lostNotices, long lostEvents) {
+        List<BadLine> firstUnparsed, long lostNotices, long lostEvents, long parserErrors) {
 
     /** A line that could not be read: its number and why. */
     public record BadLine(long lineNo, String reason) {

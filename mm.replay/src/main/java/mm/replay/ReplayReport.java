@@ -41,13 +41,14 @@ public record ReplayReport(String frameImpl, String cacheImpl, String machine, P
      *
      * @param allocs mm_page_alloc re-enacted
      * @param failures of them, allocations the simulator could not satisfy
+     * @param kernelFailures mm_page_alloc of allocations the kernel failed (a null page, pfn 0): not re-enacted
      * @param frees frees that returned a block the replay allocated
      * @param unknownFrees frees of a pfn the replay never allocated (or already freed)
      * @param batchedConfirmations mm_page_free_batched lines that follow the mm_page_free of the same page (one free, two events)
      * @param orderMismatches frees whose order differs from the allocation's (the whole block is freed)
      * @param reallocated pfns allocated again by the kernel while the replay still held them (a free it did not see)
      */
-    public record PageEvents(long allocs, long failures, long frees, long unknownFrees, long batchedConfirmations, long orderMismatches,
+    public record PageEvents(long allocs, long failures, long kernelFailures, long frees, long unknownFrees, long batchedConfirmations, long orderMismatches,
             long reallocated) {
     }
 

@@ -24,11 +24,12 @@ import mm.core.page.FragmentationIndex;
  *
  * <ul>
  * <li>{@code mm_page_alloc} → {@code allocPages(gfp_flags, order)}; the trace's pfn is mapped to the
- * simulated one.</li>
+ * simulated one. A failed allocation of the kernel (a null page, pfn 0) is counted, not re-enacted.</li>
  * <li>{@code mm_page_free} → {@code freePages} of the mapped block. {@code mm_page_free_batched}: the
- * kernel's batched free ({@code free_unref_folios}) prints {@code mm_page_free} for a page and then
- * {@code mm_page_free_batched} for the same page, so a batched line that follows the free of its
- * page confirms it; one without is a free of its own. A free of a pfn the replay never allocated is
+ * kernel's batched free ({@code free_unref_folios}) prints {@code mm_page_free(page, order)} for a
+ * folio of a per-CPU order ({@link FrameAllocator#pcpAllowedOrder}) and then
+ * {@code mm_page_free_batched} for the same pfn (always printed {@code order=0}), so a batched line
+ * that follows the free of its pfn confirms it; one without is a free of its own (order 0). A free of a pfn the replay never allocated is
  * a free of an unknown page (counted).</li>
  * <li>{@code kmalloc} → {@code kmalloc(bytes_req, gfp_flags)}, and the simulator's {@code ksize} is
  * compared with the kernel's {@code bytes_alloc}; {@code kmem_cache_alloc} → the cache of that name
@@ -66,6 +67,7 @@ public final class Replayer {
 
     private long pageAllocs;
     private long pageFailures;
+    private long kernelFailures;
     private long pageFrees;
     private long unknownPageFrees;
     private long batchedConfirmations;
@@ -96,7 +98,7 @@ public final class Replayer {
      * @param machine a fresh machine, booted for the replay
      * @param frames the frame allocator, adopted at boot
      * @param caches the object cache on top, adopted at boot on {@code slabFrames}, or null to leave object events out
-     * @param slabFrames the counting allocator the object cache was given (see {@link #slabFrames(FrameAllocator)}), or null
+     * @param slabFrames the counting allocator the object cache was given ({@link Replay#prepare} makes it), or null
      */
     Replayer(Machine machine, FrameAllocator frames, ObjectCache caches, CountingFrameAllocator slabFrames, ReplayOptions options) {
         this.machine = machine;
@@ -226,7 +228,7 @@ public final class Replayer {
         long slabHeld = slabFrames == null ? 0 : slabFrames.held - slabAtStart;
         return new ReplayReport(frames.implName(), caches == null ? null : caches.implName(), machine.config().summary(),
                 parser.stats(),
-                new ReplayReport.PageEvents(pageAllocs, pageFailures, pageFrees, unknownPageFrees, batchedConfirmations, orderMismatches,
+                new ReplayReport.PageEvents(pageAllocs, pageFailures, kernelFailures, pageFrees, unknownPageFrees, batchedConfirmations, orderMismatches,
                         pagesReallocated),
                 new ReplayReport.ObjectEvents(objAllocs, objFailures, objFrees, unknownObjFrees, nullFrees, cachesCreated,
                         objReallocated),
@@ -256,10 +258,7 @@ public final class Replayer {
                 default -> notReenacted++;
             }
         } catch (RuntimeException e) {
-            errors++;
-            if (firstErrors.size() < KEPT) {
-                firstErrors.add("line " + ev.lineNo() + " " + ev.name() + ": " + e);
-            }
+            error(ev, e);
         }
     }
 
@@ -267,6 +266,13 @@ public final class Replayer {
 
     private void pageAlloc(TraceEvent ev) {
         long tracePfn = ev.get(Slot.PFN);
+        if (tracePfn == 0) {
+            // the kernel failed this allocation (a null page, pfn 0): nothing to re-enact, nothing to map
+            kernelFailures++;
+            fallbacks.beforeAlloc();
+            fallbacks.afterAlloc(ev);
+            return;
+        }
         int order = (int) ev.get(Slot.ORDER);
         int gfp = (int) ev.get(Slot.GFP_FLAGS);
         pageAllocs++;
@@ -323,7 +329,7 @@ public final class Replayer {
             frames.freePages(v >>> 4, had);
             pageFrees++;
         }
-        if (!batched && order == 0) {
+        if (!batched && FrameAllocator.pcpAllowedOrder(order)) {
             long w = awaitingBatched.get(tracePfn);
             awaitingBatched.put(tracePfn, w == LongLongMap.MISSING ? 1 : w + 1);
         }

@@ -56,14 +56,4 @@ public enum Slot {
         this.key = key;
         this.kind = kind;
     }
-
-    /** The key the kernel prints. */
-    public String key() {
-        return key;
-    }
-
-    /** How the value is written. */
-    public Kind kind() {
-        return kind;
-    }
 }

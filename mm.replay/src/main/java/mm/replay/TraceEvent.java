@@ -81,33 +81,8 @@ public final class TraceEvent {
         return text;
     }
 
-    /** Everything after the event's name: its fields as printed. */
-    public String body() {
-        return line.substring(bodyStart);
-    }
-
-    /** Any field's value as printed ({@code key=value}, up to the next space), or null if the event has none. */
-    public String field(String key) {
-        int n = line.length();
-        int i = bodyStart;
-        while (i < n) {
-            while (i < n && line.charAt(i) == ' ') {
-                i++;
-            }
-            int start = i;
-            while (i < n && line.charAt(i) != ' ') {
-                i++;
-            }
-            int eq = line.indexOf('=', start);
-            if (eq > start && eq < i && eq - start == key.length() && line.regionMatches(start, key, 0, key.length())) {
-                return line.substring(eq + 1, i);
-            }
-        }
-        return null;
-    }
-
     @Override
     public String toString() {
-        return lineNo + ": [" + cpu + "] " + name + ": " + body();
+        return lineNo + ": [" + cpu + "] " + name + ": " + line.substring(bodyStart);
     }
 }

@@ -1,11 +1,14 @@
 package mm.replay;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 import org.tukaani.xz.XZFormatException;
@@ -21,12 +24,10 @@ public final class TraceInput implements AutoCloseable {
 
     private final LineReader reader;
     private final long textBytes;
-    private final boolean compressed;
 
-    private TraceInput(LineReader reader, long textBytes, boolean compressed) {
+    private TraceInput(LineReader reader, long textBytes) {
         this.reader = reader;
         this.textBytes = textBytes;
-        this.compressed = compressed;
     }
 
     /**
@@ -38,13 +39,13 @@ public final class TraceInput implements AutoCloseable {
         boolean xz = file.getFileName() != null && file.getFileName().toString().endsWith(".xz") || hasXzMagic(file);
         if (!xz) {
             long size = Files.size(file);
-            return new TraceInput(reader(Files.newInputStream(file)), size, false);
+            return new TraceInput(reader(Files.newInputStream(file)), size);
         }
         SeekableFileInputStream raw = new SeekableFileInputStream(file.toFile());
         try {
             SeekableXZInputStream in = new SeekableXZInputStream(raw);
-            return new TraceInput(reader(in), in.length(), true);
-        } catch (XZFormatException | java.io.EOFException e) {
+            return new TraceInput(reader(in), in.length());
+        } catch (XZFormatException | EOFException e) {
             raw.close();
             throw new IOException("not an xz file (the name ends in .xz but the content is not xz-compressed)", e);
         } catch (org.tukaani.xz.CorruptedInputException e) {
@@ -58,13 +59,13 @@ public final class TraceInput implements AutoCloseable {
 
     /** A trace held in memory (tests, benchmarks). */
     public static TraceInput of(byte[] text) {
-        return new TraceInput(reader(new java.io.ByteArrayInputStream(text)), text.length, false);
+        return new TraceInput(reader(new ByteArrayInputStream(text)), text.length);
     }
 
     private static boolean hasXzMagic(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             byte[] head = in.readNBytes(XZ_MAGIC.length);
-            return java.util.Arrays.equals(head, XZ_MAGIC);
+            return Arrays.equals(head, XZ_MAGIC);
         }
     }
 
@@ -123,7 +124,7 @@ public final class TraceInput implements AutoCloseable {
                 pos = 0;
             }
             if (end == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                buf = Arrays.copyOf(buf, buf.length * 2);
             }
             int n = in.read(buf, end, buf.length - end);
             if (n < 0) {
@@ -147,11 +148,6 @@ public final class TraceInput implements AutoCloseable {
     /** Bytes of text in the trace (uncompressed), for progress. */
     public long textBytes() {
         return textBytes;
-    }
-
-    /** True if the file was xz-compressed. */
-    public boolean compressed() {
-        return compressed;
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class TraceParser {
     private long unparsed;
     private long lostNotices;
     private long lostEvents;
+    private long parserErrors;
     private final long[] byType = new long[EventType.values().length];
     private final Map<String, Long> otherByName = new TreeMap<>();
     private final List<ParseStats.BadLine> firstBad = new ArrayList<>();
@@ -56,7 +57,8 @@ public final class TraceParser {
         try {
             return parseLine(line, no);
         } catch (RuntimeException e) {
-            // a bug of this parser must not stop a replay: the line counts as unparsed
+            // a bug of this parser must not stop a replay: the line counts as unparsed, and apart
+            parserErrors++;
             return bad(no, "unreadable (" + e.getClass().getSimpleName() + ")");
         }
     }
@@ -196,7 +198,7 @@ public final class TraceParser {
             }
         }
         by.putAll(otherByName);
-        return new ParseStats(lines, skipped, events, by, unparsed, firstBad, lostNotices, lostEvents);
+        return new ParseStats(lines, skipped, events, by, unparsed, firstBad, lostNotices, lostEvents, parserErrors);
     }
 
     /** Lines read so far. */

@@ -40,6 +40,7 @@ class TraceParserFuzzTest {
         }
         ParseStats s = p.stats();
         assertEquals(n, s.lines());
+        assertEquals(0, s.parserErrors(), () -> "the parser threw: " + s.firstUnparsed());
         assertEquals(s.lines(), s.skipped() + s.events() + s.unparsed());
         assertTrue(s.unparsed() > n / 10, "mutations should mostly break lines: " + s.unparsed());
         assertTrue(s.events() > n / 10, "shuffled fields still parse: " + s.events());

@@ -66,7 +66,6 @@ class TraceParserTest {
         assertEquals(0x1248a0, e.get(Slot.PFN));
         assertEquals(2, e.get(Slot.ORDER));
         assertEquals(Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_COMP, e.get(Slot.GFP_FLAGS));
-        assertEquals("00000000910d5302", e.field("page"));
         TraceEvent c = p.parse(" capture_kmem_tr-5165    [001] .....   199.110245: kmem_cache_alloc: call_site=getname_flags.part.0+0x24/0x1f0 "
                 + "ptr=000000003250d4d4 name=names_cache bytes_req=4096 bytes_alloc=4096 gfp_flags=GFP_KERNEL node=-1 accounted=false");
         assertEquals("names_cache", c.text());
@@ -128,7 +127,6 @@ class TraceParserTest {
         Files.copy(xz, noName);
         for (Path p : List.of(xz, noName)) {
             try (TraceInput in = TraceInput.open(p)) {
-                assertTrue(in.compressed());
                 assertEquals(Capture.bytes().length, in.textBytes());
                 ParseStats s = parseAll(in);
                 assertEquals(20098, s.events());

@@ -1,6 +1,8 @@
 package mm.swap;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import mm.api.frame.FrameAllocator;
 import mm.api.memcg.MemCgroup;
@@ -34,10 +36,10 @@ final class Contracts {
         m.put(PageTable.CONTRACT, PageTable.class);
         m.put(Reclaimer.CONTRACT, Reclaimer.class);
         m.put(MemCgroup.CONTRACT, MemCgroup.class);
-        if (!m.keySet().equals(new java.util.LinkedHashSet<>(Switchboard.CONTRACTS))) {
+        if (!m.keySet().equals(new LinkedHashSet<>(Switchboard.CONTRACTS))) {
             throw new AssertionError("Switchboard.CONTRACTS and the switchboard's interfaces differ");
         }
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /** The contract an implementation's registration names, or null if it names none the platform knows. */

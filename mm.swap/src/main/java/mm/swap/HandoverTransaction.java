@@ -65,13 +65,10 @@ final class HandoverTransaction {
         long start = System.nanoTime();
         Handover handover;
         try {
-            handover = timed.call(old.impl + ".quiesce", quiesceMs, old.service::quiesce);
+            handover = quiesce(old, quiesceMs);
         } catch (Timed.CallFailed e) {
-            String back = readopt(old, new Handover(contract, old.impl, Map.of()));
+            String back = readopt(old, empty(old));
             throw new Failed(e.getMessage() + "; " + (back == null ? old.impl + " is still active" : back), back == null, false);
-        }
-        if (handover == null) {
-            handover = new Handover(contract, old.impl, Map.of());
         }
         try {
             adoptAndCheck(next, handover);
@@ -79,15 +76,39 @@ final class HandoverTransaction {
             String back = readopt(old, handover);
             throw new Failed(e.getMessage() + "; " + (back == null ? old.impl + " is active again" : back), back == null, true);
         }
+        forward(old, next);
+        return new Switchboard.Swap(contract, old.impl, next.impl, System.nanoTime() - start);
+    }
+
+    /** An empty hand-over from {@code t}: the frame table says the rest. */
+    static Handover empty(Tracked t) {
+        return new Handover(t.contract, t.impl, Map.of());
+    }
+
+    /**
+     * Stops {@code t} within {@code ms}.
+     *
+     * @return its hand-over, or an empty one if it gave none
+     * @throws Timed.CallFailed if quiesce threw or overran
+     */
+    Handover quiesce(Tracked t, long ms) throws Timed.CallFailed {
+        Handover h = timed.call(t.impl + ".quiesce", ms, t.service::quiesce);
+        return h == null ? empty(t) : h;
+    }
+
+    /**
+     * {@code old} forwards its callers to {@code next}, within {@link #FORWARD_MS}; if it does not,
+     * callers still holding it wait out their own limit and get a clear error.
+     */
+    void forward(Tracked old, Tracked next) {
         try {
             timed.call(old.impl + ".forwardTo", FORWARD_MS, () -> {
                 old.service.forwardTo(next.service);
                 return null;
             });
         } catch (Timed.CallFailed e) {
-            // callers still holding the old one wait out their own limit and get a clear error
+            // see above
         }
-        return new Switchboard.Swap(contract, old.impl, next.impl, System.nanoTime() - start);
     }
 
     /**

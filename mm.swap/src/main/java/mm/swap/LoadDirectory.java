@@ -1,21 +1,28 @@
 package mm.swap;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import mm.api.subsystem.JarLocation;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
+import org.osgi.framework.Filter;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRequirement;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -33,11 +40,46 @@ final class LoadDirectory {
     static final String DIR_PROPERTY = "felix.fileinstall.dir";
 
     private final BundleContext ctx;
-    /** Why a bundle would not start, by bundle id and last modification: asked once, not at every scan. */
-    private final Map<String, String> startFailures = new HashMap<>();
+    /** Bundles whose start began (STARTING) and has not ended yet. */
+    private final Set<Long> starting = ConcurrentHashMap.newKeySet();
+    /** Bundles whose last start ended without STARTED: their activator threw. */
+    private final Set<Long> startFailed = ConcurrentHashMap.newKeySet();
+    private final SynchronousBundleListener starts = this::bundleChanged;
 
+    /** Listens to the bundles' starts (closed by {@link #close()}): a start that fails is remembered, not retried. */
     LoadDirectory(BundleContext ctx) {
         this.ctx = ctx;
+        ctx.addBundleListener(starts);
+    }
+
+    void close() {
+        try {
+            ctx.removeBundleListener(starts);
+        } catch (IllegalStateException e) {
+            // the context is no longer valid: the listener went with it
+        }
+    }
+
+    private void bundleChanged(BundleEvent e) {
+        long id = e.getBundle().getBundleId();
+        switch (e.getType()) {
+            case BundleEvent.STARTING -> {
+                starting.add(id);
+                startFailed.remove(id);
+            }
+            case BundleEvent.STARTED, BundleEvent.UPDATED, BundleEvent.UNRESOLVED, BundleEvent.UNINSTALLED -> {
+                starting.remove(id);
+                startFailed.remove(id);
+            }
+            case BundleEvent.STOPPED -> {
+                if (starting.remove(id)) {
+                    startFailed.add(id);
+                }
+            }
+            default -> {
+                // the others change nothing of a start
+            }
+        }
     }
 
     /** The watched directory, or null if FileInstall watches none. */
@@ -47,12 +89,13 @@ final class LoadDirectory {
     }
 
     /**
-     * One line per jar that is not a working implementation.
+     * One line per jar that is not a working implementation. Reads the framework's state only:
+     * no bundle is resolved or started by asking.
      *
      * @param candidates the implementations the switchboard tracks
      * @param scr the component runtime, for why a component is not up; may be null
      */
-    synchronized List<String> problems(Collection<Tracked> candidates, ServiceComponentRuntime scr) {
+    List<String> problems(Collection<Tracked> candidates, ServiceComponentRuntime scr) {
         Path dir = dir();
         List<String> lines = new ArrayList<>();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -99,13 +142,15 @@ final class LoadDirectory {
         if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
             return null;
         }
+        String head = "bundle " + bsn + " " + b.getVersion();
         switch (b.getState()) {
-            case Bundle.INSTALLED:
-            case Bundle.RESOLVED: {
-                String why = startFailure(b);
-                return why == null ? null : "bundle " + bsn + " " + b.getVersion()
-                        + (b.getState() == Bundle.INSTALLED ? " does not resolve: " : " did not start: ") + why;
+            case Bundle.INSTALLED: {
+                String missing = missingRequirement(b);
+                return missing == null ? null : head + " does not resolve: " + missing;
             }
+            case Bundle.RESOLVED:
+                return startFailed.contains(b.getBundleId())
+                        ? head + " did not start: its BundleActivator threw when it was started" : null;
             case Bundle.ACTIVE:
                 return activeProblem(b, candidates, scr);
             default:
@@ -113,74 +158,70 @@ final class LoadDirectory {
         }
     }
 
-    /** The bundle FileInstall installed from this jar: its location is the jar's URI. */
+    /** The bundle FileInstall installed from this jar. */
     private Bundle installedFrom(Path jar) {
         for (Bundle b : ctx.getBundles()) {
-            String loc = b.getLocation();
-            if (loc == null || !loc.startsWith("file:")) {
-                continue;
-            }
-            try {
-                if (Path.of(URI.create(loc)).toAbsolutePath().normalize().equals(jar.toAbsolutePath().normalize())) {
-                    return b;
-                }
-            } catch (IllegalArgumentException e) {
-                // a location that is not a plain file URI
+            if (JarLocation.isOf(b.getLocation(), jar)) {
+                return b;
             }
         }
         return null;
     }
 
     /**
-     * The framework's own reason, asked once per bundle version: start it and keep the exception's
-     * message; null if it starts (what it needed has arrived since).
+     * The first mandatory requirement of an unresolved bundle that no installed bundle's
+     * capability satisfies, as Felix's resolver names it ({@code missing requirement
+     * osgi.wiring.package; (osgi.wiring.package=org.nowhere.missing)}); null if each has a
+     * candidate (the resolver has not tried yet). Reads the revisions only: nothing is resolved
+     * or started.
      */
-    private String startFailure(Bundle b) {
-        String key = b.getBundleId() + "@" + b.getLastModified();
-        String cached = startFailures.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        try {
-            b.start(Bundle.START_TRANSIENT);
+    private String missingRequirement(Bundle b) {
+        BundleRevision rev = b.adapt(BundleRevision.class);
+        if (rev == null) {
             return null;
-        } catch (BundleException | IllegalStateException e) {
-            String why = shorten(e.getMessage());
-            startFailures.put(key, why);
-            return why;
         }
+        Bundle[] all = ctx.getBundles();
+        for (BundleRequirement req : rev.getDeclaredRequirements(null)) {
+            Map<String, String> dirs = req.getDirectives();
+            if (Constants.RESOLUTION_OPTIONAL.equals(dirs.get(Constants.RESOLUTION_DIRECTIVE))
+                    || !Constants.EFFECTIVE_RESOLVE.equals(dirs.getOrDefault(Constants.EFFECTIVE_DIRECTIVE, Constants.EFFECTIVE_RESOLVE))) {
+                continue;
+            }
+            String filter = dirs.get(Constants.FILTER_DIRECTIVE);
+            if (!satisfied(req.getNamespace(), filter, all, b)) {
+                return "missing requirement " + req.getNamespace() + (filter == null ? "" : "; " + filter);
+            }
+        }
+        return null;
     }
 
-    /** Felix's resolver message without the repetition: "missing requirement ... osgi.wiring.package; (...)". */
-    static String shorten(String message) {
-        if (message == null) {
-            return "no reason given";
+    private boolean satisfied(String namespace, String filter, Bundle[] all, Bundle self) {
+        Filter f;
+        try {
+            f = filter == null ? null : ctx.createFilter(filter);
+        } catch (InvalidSyntaxException e) {
+            return false;
         }
-        String m = message;
-        int unresolved = m.indexOf(" Unresolved requirements:");
-        if (unresolved > 0) {
-            m = m.substring(0, unresolved);
-        }
-        int missing = m.indexOf("missing requirement");
-        if (missing >= 0) {
-            m = m.substring(missing);
-            String head = "missing requirement ";
-            if (m.startsWith(head + "[")) {
-                // drop the requester, "[bundle [id](R id)] ": brackets nest
-                int depth = 0;
-                for (int i = head.length(); i < m.length(); i++) {
-                    char c = m.charAt(i);
-                    depth += c == '[' ? 1 : c == ']' ? -1 : 0;
-                    if (depth == 0) {
-                        m = head + m.substring(i + 1).strip();
-                        break;
-                    }
+        for (Bundle other : all) {
+            BundleRevision r = other == self || other.getState() == Bundle.UNINSTALLED ? null : other.adapt(BundleRevision.class);
+            if (r == null) {
+                continue;
+            }
+            for (BundleCapability cap : r.getDeclaredCapabilities(namespace)) {
+                if (f == null || f.matches(cap.getAttributes())) {
+                    return true;
                 }
             }
         }
-        return m.replace('\n', ' ').strip();
+        return false;
     }
 
+    /**
+     * An active bundle that the switchboard does not track: a component that failed or waits for a
+     * service, or, once every component is satisfied (or the bundle has none: an activator's
+     * services are registered when it is active), no implementation registered. While the
+     * component runtime has not yet taken a component up, there is nothing to report.
+     */
     private static String activeProblem(Bundle b, Collection<Tracked> candidates, ServiceComponentRuntime scr) {
         for (Tracked c : candidates) {
             if (c.ref.getBundle() != null && c.ref.getBundle().getBundleId() == b.getBundleId()) {
@@ -188,9 +229,19 @@ final class LoadDirectory {
             }
         }
         String bsn = b.getSymbolicName();
-        if (scr != null) {
-            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(b)) {
-                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+        if (b.getHeaders().get("Service-Component") != null) {
+            if (scr == null) {
+                return null;
+            }
+            Collection<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs(b);
+            if (descriptions.isEmpty()) {
+                return null; // not taken up yet
+            }
+            boolean pending = false;
+            for (ComponentDescriptionDTO d : descriptions) {
+                Collection<ComponentConfigurationDTO> configs = scr.getComponentConfigurationDTOs(d);
+                pending |= configs.isEmpty() && d.defaultEnabled;
+                for (ComponentConfigurationDTO c : configs) {
                     if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                         String f = c.failure == null ? "" : c.failure.strip().split("\n")[0];
                         return "bundle " + bsn + ": component " + d.name + " failed to activate: " + f;
@@ -200,7 +251,11 @@ final class LoadDirectory {
                         return "bundle " + bsn + ": component " + d.name + " waits for a service it references: " + r.name
                                 + (r.target == null ? "" : " (target " + r.target + ")");
                     }
+                    pending |= c.state != ComponentConfigurationDTO.SATISFIED && c.state != ComponentConfigurationDTO.ACTIVE;
                 }
+            }
+            if (pending) {
+                return null;
             }
         }
         return "bundle " + bsn + " is active but registers no implementation: a contract's service needs the properties "

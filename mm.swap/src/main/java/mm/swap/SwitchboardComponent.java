@@ -20,6 +20,7 @@ import mm.api.subsystem.Subsystem;
 import mm.api.subsystem.Switchboard;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -76,9 +77,6 @@ public class SwitchboardComponent implements Switchboard {
     private final long grace;
     private volatile boolean settled;
     private volatile boolean closing;
-    /** The service id of the machine the active implementations run on; {@link #NO_MACHINE} before any. */
-    private volatile long machineOfActive = NO_MACHINE;
-    private static final long NO_MACHINE = -1;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ConfigurationAdmin cm;
@@ -129,8 +127,8 @@ public class SwitchboardComponent implements Switchboard {
     void deactivate() {
         closing = true;
         scheduler.shutdownNow();
-        Bundle system = ctx.getBundle(0);
-        if (system != null && system.getState() != Bundle.STOPPING) {
+        load.close();
+        if (!frameworkStopping()) {
             for (Tracked a : active.values()) {
                 quiesceQuietly(a);
             }
@@ -278,32 +276,22 @@ public class SwitchboardComponent implements Switchboard {
                 next.problem = e.getMessage();
                 continue;
             }
-            try {
-                timed.call(from.impl + ".forwardTo", HandoverTransaction.FORWARD_MS, () -> {
-                    from.service.forwardTo(next.service);
-                    return null;
-                });
-            } catch (Timed.CallFailed e) {
-                // its callers time out with a clear error
-            }
+            transaction.forward(from, next);
             next.problem = null;
             switchRegistration(contract, next);
             save(contract, next.impl);
             return next.impl + " is active" + (next == ref ? " (the reference implementation)" : "");
         }
-        active.remove(contract);
-        unregister(registrations.remove(contract));
+        withdraw(contract);
         return "no other implementation could take the machine: " + contract + " has none active";
     }
 
     /** Stops an implementation that is leaving, as well as it will: the frame table says the rest. */
     private Handover quiesceQuietly(Tracked from) {
-        Handover plain = new Handover(from.contract, from.impl, Map.of());
         try {
-            Handover h = timed.call(from.impl + ".quiesce", HandoverTransaction.QUIESCE_MS / 2, from.service::quiesce);
-            return h == null ? plain : h;
+            return transaction.quiesce(from, HandoverTransaction.QUIESCE_MS / 2);
         } catch (Timed.CallFailed e) {
-            return plain;
+            return HandoverTransaction.empty(from);
         }
     }
 
@@ -328,9 +316,21 @@ public class SwitchboardComponent implements Switchboard {
         props.put(PROP_ACTIVE, Boolean.TRUE);
         props.put("mm.bundle", next.bundle());
         ServiceRegistration<?> reg = ctx.registerService(Contracts.INTERFACES.get(contract).getName(), next.service, props);
-        machineOfActive = machineId();
+        next.machine = machineId();
         active.put(contract, next);
         unregister(registrations.put(contract, reg));
+    }
+
+    /** The contract has no active implementation any more, nor its registration. */
+    private void withdraw(String contract) {
+        active.remove(contract);
+        unregister(registrations.remove(contract));
+    }
+
+    /** The framework is stopping (or gone): nothing is handed over then. */
+    private boolean frameworkStopping() {
+        Bundle system = ctx.getBundle(0);
+        return system == null || system.getState() == Bundle.STOPPING;
     }
 
     private static void unregister(ServiceRegistration<?> r) {
@@ -412,13 +412,11 @@ public class SwitchboardComponent implements Switchboard {
             if (active.get(c.contract) != c) {
                 return;
             }
-            Bundle system = ctx.getBundle(0);
-            if (closing || system == null || system.getState() == Bundle.STOPPING) {
-                active.remove(c.contract);
-                unregister(registrations.remove(c.contract));
+            if (closing || frameworkStopping()) {
+                withdraw(c.contract);
                 return;
             }
-            if (machineId() != machineOfActive) {
+            if (machineId() != c.machine) {
                 rebooting(c);
                 return;
             }
@@ -437,8 +435,7 @@ public class SwitchboardComponent implements Switchboard {
      * the reference to the contracts still without one.
      */
     private void rebooting(Tracked c) {
-        active.remove(c.contract);
-        unregister(registrations.remove(c.contract));
+        withdraw(c.contract);
         if (settled) {
             settled = false;
             scheduler.schedule(this::settle, grace, TimeUnit.MILLISECONDS);
@@ -446,14 +443,14 @@ public class SwitchboardComponent implements Switchboard {
     }
 
     /**
-     * The service id of the registered machine, or {@link #NO_MACHINE}. While the machine is being
+     * The service id of the registered machine, or {@link Tracked#NO_MACHINE}. While the machine is being
      * unregistered it is already gone from the registry (the framework removes it before telling
      * the listeners), so an implementation leaving with it sees no machine, or a new one.
      */
     private long machineId() {
         ServiceReference<Machine> ref = ctx.getServiceReference(Machine.class);
-        Object id = ref == null ? null : ref.getProperty(org.osgi.framework.Constants.SERVICE_ID);
-        return id instanceof Long l ? l : NO_MACHINE;
+        Object id = ref == null ? null : ref.getProperty(Constants.SERVICE_ID);
+        return id instanceof Long l ? l : Tracked.NO_MACHINE;
     }
 
     private void logLoadProblems() {
@@ -507,16 +504,23 @@ public class SwitchboardComponent implements Switchboard {
                 + (names.isEmpty() ? "none is installed" : "installed are " + String.join(", ", names));
     }
 
-    private static long longProperty(Map<String, Object> config, String key, long dflt) {
+    /** A non-negative whole number of the configuration, or {@code dflt} (with one line saying so) if it is malformed. */
+    private long longProperty(Map<String, Object> config, String key, long dflt) {
         Object v = config == null ? null : config.get(key);
         if (v == null) {
             return dflt;
         }
         try {
-            return Long.parseLong(v.toString().strip());
+            long n = Long.parseLong(v.toString().strip());
+            if (n >= 0) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            return dflt;
+            // said below
         }
+        log.accept(PID + ": " + key + " = '" + v + "' is not a duration: accepted is a whole number of milliseconds, 0 or more; "
+                + dflt + " is used");
+        return dflt;
     }
 
     /** Turns service registrations into candidates. */

@@ -7,12 +7,20 @@ import org.osgi.framework.ServiceReference;
 
 /** One installed implementation of a contract, as the switchboard tracks it. */
 final class Tracked {
+    /** {@link #machine} before it adopted one. */
+    static final long NO_MACHINE = -1;
+
     final String contract;
     final String impl;
     final ServiceReference<?> ref;
     final Subsystem service;
     /** Set when it misbehaved (threw, blocked, broke an invariant); cleared when it adopts successfully. */
     volatile String problem;
+    /**
+     * The service id of the machine it adopted when it was made active, or {@link #NO_MACHINE}:
+     * if another machine is registered when it leaves, the machine was rebooted under it.
+     */
+    volatile long machine = NO_MACHINE;
 
     Tracked(String contract, String impl, ServiceReference<?> ref, Subsystem service) {
         this.contract = contract;

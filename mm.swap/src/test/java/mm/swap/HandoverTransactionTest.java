@@ -61,10 +61,25 @@ class HandoverTransactionTest {
             held.add(new long[] {buddy.allocPages(Gfp.GFP_KERNEL, i % 4), i % 4});
         }
         FrameAllocator bitmap = new BitmapFactory().create(m);
-        Switchboard.Swap s = tx.run(buddyT, tracked("bitmap", bitmap));
+        long adoptNanos = 20_000_000;
+        // the pause callers see runs from the quiesce to the forwarding: a slow adopt is inside it
+        FrameAllocator slowAdopt = new ForwardingFrameAllocator(bitmap) {
+            @Override
+            public void adopt(Handover from) {
+                try {
+                    Thread.sleep(adoptNanos / 1_000_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.adopt(from);
+            }
+        };
+        long before = System.nanoTime();
+        Switchboard.Swap s = tx.run(buddyT, tracked("bitmap", slowAdopt));
+        long around = System.nanoTime() - before;
         assertEquals("buddy", s.from());
         assertEquals("bitmap", s.to());
-        assertTrue(s.pauseNanos() > 0);
+        assertTrue(s.pauseNanos() >= adoptNanos && s.pauseNanos() <= around, s.pauseNanos() + " ns of " + around);
         assertEquals(List.of(), bitmap.check());
         for (long[] b : held) {
             buddy.freePages(b[0], (int) b[1]); // through the old reference: forwarded

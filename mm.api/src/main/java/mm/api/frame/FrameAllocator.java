@@ -1,6 +1,7 @@
 package mm.api.frame;
 
 import java.util.Arrays;
+import mm.api.machine.Machine;
 import mm.api.machine.Zone;
 import mm.api.subsystem.Subsystem;
 import org.osgi.annotation.versioning.ProviderType;
@@ -32,6 +33,15 @@ public interface FrameAllocator extends Subsystem {
     int PAGE_ALLOC_COSTLY_ORDER = 3;
     /** What an allocation returns when it fails (the kernel's NULL page). */
     long NO_PAGE = -1;
+
+    /**
+     * {@code pcp_allowed_order} (mm/page_alloc.c): the orders a per-CPU list holds, up to
+     * PAGE_ALLOC_COSTLY_ORDER and THP's pageblock order; their frees go through {@code free_unref_folios}
+     * when batched, which prints {@code mm_page_free} then {@code mm_page_free_batched}.
+     */
+    static boolean pcpAllowedOrder(int order) {
+        return order >= 0 && (order <= PAGE_ALLOC_COSTLY_ORDER || order == Machine.PAGEBLOCK_ORDER);
+    }
 
     /**
      * Allocates 2<sup>order</sup> contiguous frames on the current CPU's node

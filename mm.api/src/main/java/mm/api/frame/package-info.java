@@ -3,7 +3,7 @@
  * {@code __free_pages} (mm/page_alloc.c), with GFP flags (include/linux/gfp_types.h).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package mm.api.frame;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,9 +22,6 @@ import mm.api.machine.MachineCapture.ZoneCapture;
 public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int watermarkBoostFactor, int[] lowmemReserveRatio,
         List<String> inferred) {
 
-    /** The kernel's default {@code lowmem_reserve_ratio}. */
-    public static final int[] DEFAULT_RATIOS = {256, 256, 32, 0, 0};
-
     /**
      * The sysctls for a capture.
      *
@@ -44,8 +41,8 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
         }
         int wbf = cap.watermarkBoostFactor();
         if (wbf < 0) {
-            wbf = 15000;
-            inferred.add("watermark_boost_factor=15000 (the default: no figure depends on it)");
+            wbf = WatermarkMath.DEFAULT_WATERMARK_BOOST_FACTOR;
+            inferred.add("watermark_boost_factor=" + wbf + " (the default: no figure depends on it)");
         }
         int[] ratios = cap.lowmemReserveRatio();
         if (ratios == null) {
@@ -89,7 +86,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
             hi = Math.min(hi, ceilDiv(Math.multiplyExact(min + 1, lowmem), m));
         }
         if (hi == Long.MAX_VALUE) {
-            return 1024;
+            return WatermarkMath.DEFAULT_MIN_FREE_KBYTES;
         }
         if (lo >= hi || lo * 4 > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(cap.dir() + ": the min watermarks do not follow from any vm.min_free_kbytes"
@@ -130,8 +127,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
                 lowmem += z.managed();
             }
         }
-        long kb = KernelMath.intSqrt(lowmem * 4 * 16);
-        return Math.max(128, Math.min(kb, 262144));
+        return WatermarkMath.clampMinFreeKbytes(WatermarkMath.minFreeKbytesFor(lowmem * 4));
     }
 
     private static long ceilDiv(long a, long b) {
@@ -140,8 +136,8 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
 
     /** The default 10 if every zone's low - min gap agrees with it, else the smallest factor that does. */
     static int inferScaleFactor(MachineCapture cap, int minFreeKbytes) {
-        if (scaleFactorFits(cap, minFreeKbytes, 10)) {
-            return 10;
+        if (scaleFactorFits(cap, minFreeKbytes, WatermarkMath.DEFAULT_WATERMARK_SCALE_FACTOR)) {
+            return WatermarkMath.DEFAULT_WATERMARK_SCALE_FACTOR;
         }
         for (int f = 1; f <= 3000; f++) {
             if (scaleFactorFits(cap, minFreeKbytes, f)) {
@@ -157,7 +153,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
         long lowmem = lowmemPages(cap);
         for (ZoneCapture z : cap.zones()) {
             long tmp = lowmem == 0 ? 0 : pagesMin * z.managed() / lowmem;
-            long delta = Math.max(tmp >> 2, KernelMath.multFrac(z.managed(), factor, 10000));
+            long delta = WatermarkMath.watermarkGap(tmp, z.managed(), factor);
             if (z.low() - z.min() != delta || z.high() - z.low() != delta) {
                 return false;
             }
@@ -171,7 +167,7 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
      * although there is memory above.
      */
     static int[] inferRatios(MachineCapture cap) {
-        int[] ratios = DEFAULT_RATIOS.clone();
+        int[] ratios = WatermarkMath.defaultLowmemReserveRatio();
         for (int i = 0; i < ZoneType.MAX_NR_ZONES - 1; i++) {
             long lo = 1;
             long hi = Long.MAX_VALUE;
@@ -196,7 +192,8 @@ public record CaptureSysctls(int minFreeKbytes, int watermarkScaleFactor, int wa
                     }
                     constrained = true;
                     zeroFits &= p == 0;
-                    defaultFits &= DEFAULT_RATIOS[i] != 0 && sum / DEFAULT_RATIOS[i] == p;
+                    int dflt = WatermarkMath.defaultLowmemReserveRatio(i);
+                    defaultFits &= dflt != 0 && sum / dflt == p;
                     if (p != 0) {
                         // sum / r == p  <=>  sum / (p + 1) < r <= sum / p
                         lo = Math.max(lo, sum / (p + 1) + 1);

@@ -120,7 +120,7 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
             for (int j = z.type().ordinal(); j < z.protection().length; j++) {
                 max = Math.max(max, z.protection()[j]);
             }
-            sum += Math.min(z.managed(), max + z.high() - z.boost());
+            sum += WatermarkMath.zoneTotalreserve(max, z.high() - z.boost(), z.managed());
         }
         return sum;
     }
@@ -469,7 +469,11 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
         return new Partial(nid, type, ln);
     }
 
-    /** Populated zones must not overlap, and each node's zones rise in address. */
+    /**
+     * Populated zones, taken in the capture's order (node by node, each node's zones in the kernel's
+     * order), must rise in address without overlapping: each starts after the end of the previous
+     * populated zone, whichever node that belongs to.
+     */
     private static void checkLayout(String file, List<ZoneCapture> zones) {
         ZoneCapture prev = null;
         for (ZoneCapture z : zones) {
@@ -482,6 +486,22 @@ public record MachineCapture(Path dir, List<ZoneCapture> zones, int cpus, long m
             }
             prev = z;
         }
+    }
+
+    /**
+     * The rule of {@code --like DIR} ({@code ./mm} and {@code mm:boot}): the machine's RAM, nodes
+     * and architecture come from DIR, so none of {@code --mem}, {@code --nodes}, {@code --arch} may
+     * be given with it (only {@code --cpus}).
+     *
+     * @param shapeOptions the shape options given besides {@code --like}, as typed ({@code --mem})
+     * @return the one line saying what conflicts and what is accepted, or null if nothing does
+     */
+    public static String likeConflict(String dir, List<String> shapeOptions) {
+        if (shapeOptions.isEmpty()) {
+            return null;
+        }
+        return "--like conflicts with " + String.join(" and ", shapeOptions) + ": the machine's RAM, nodes and architecture come from "
+                + dir + " (only --cpus may be given with --like)";
     }
 
     /** MemTotal of /proc/meminfo (or its head), in kB. */

@@ -101,6 +101,8 @@ public interface Zone {
      * Counts an event on a CPU's own counter, without an atomic operation
      * ({@code __count_numa_events}: per-CPU data, folded into {@link #state} when read). Like the
      * kernel's per-CPU data, it assumes one thread at a time runs on a simulated CPU.
+     *
+     * @throws IllegalArgumentException for an item that is not a NUMA event ({@link ZoneStat#NUMA_HIT} and after)
      */
     void countEvent(int cpu, ZoneStat item, long delta);
 

@@ -10,7 +10,7 @@
  * rebuild them from the frame table, which is what makes hot swap possible.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package mm.api.machine;
 
 import org.osgi.annotation.bundle.Export;

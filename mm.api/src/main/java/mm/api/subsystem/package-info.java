@@ -4,7 +4,7 @@
  * runs. See {@link mm.api.subsystem.Subsystem}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package mm.api.subsystem;
 
 import org.osgi.annotation.bundle.Export;

@@ -26,6 +26,11 @@ final class NoTracer implements Tracer, Tracepoint {
     }
 
     @Override
+    public List<String> matching(String pattern) {
+        return List.of();
+    }
+
+    @Override
     public AutoCloseable addSink(TraceSink sink) {
         return () -> { };
     }

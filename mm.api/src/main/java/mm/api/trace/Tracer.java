@@ -21,6 +21,17 @@ public interface Tracer {
      */
     int setEnabled(String pattern, boolean enabled);
 
+    /**
+     * The events a pattern selects, as {@link #setEnabled} reads it: {@code system:event},
+     * {@code system:*}, {@code *:event}, {@code *:*}, an event name of any system; {@code *} is a
+     * glob inside a name. Changes nothing.
+     *
+     * @return the matching events as {@code system:event}, in {@link #events()}' order; empty if none
+     * @throws IllegalArgumentException for an empty pattern
+     * @since 1.2
+     */
+    List<String> matching(String pattern);
+
     /** Receives every record emitted from now on, until the returned handle is closed. */
     AutoCloseable addSink(TraceSink sink);
 

@@ -5,7 +5,7 @@
  * nothing while it is off.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package mm.api.trace;
 
 import org.osgi.annotation.bundle.Export;

@@ -62,9 +62,9 @@ final class BootRequest {
                     others.add(o[0]);
                 }
             }
-            if (!others.isEmpty()) {
-                throw new CommandError("--like conflicts with " + String.join(" and ", others) + ": the machine's RAM, nodes and "
-                        + "architecture come from " + like.strip() + " (only --cpus may be given with --like)");
+            String conflict = MachineCapture.likeConflict(like.strip(), others);
+            if (conflict != null) {
+                throw new CommandError(conflict);
             }
             MachineCapture capture;
             try {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import mm.api.machine.Machine;
 import mm.api.trace.TraceRecord;
 import mm.api.trace.Tracer;
@@ -28,9 +30,6 @@ public class TraceCommand {
     static final String USAGE = "accepted are: on [EVENTS...], off [EVENTS...], events, show, save FILE, clear";
 
     @Reference
-    volatile Tracer tracer;
-
-    @Reference
     volatile Machine machine;
 
     @Descriptor("list the trace events, * before the enabled ones (available_events)")
@@ -51,7 +50,7 @@ public class TraceCommand {
                 return enable(sub.equals("on"), args);
             case "events":
                 noMore(args, 1);
-                return Args.view(TraceFormatter.events(tracer.events(), e -> isEnabled(e)));
+                return Args.view(TraceFormatter.events(tracer().events(), e -> isEnabled(e)));
             case "show":
                 noMore(args, 1);
                 return Args.view(text());
@@ -59,54 +58,53 @@ public class TraceCommand {
                 return save(args);
             case "clear":
                 noMore(args, 1);
-                tracer.clear();
+                tracer().clear();
                 return "trace buffer cleared";
             default:
                 throw new CommandError("unknown subcommand '" + sub + "': " + USAGE);
         }
     }
 
-    private boolean isEnabled(String systemEvent) {
-        int c = systemEvent.indexOf(':');
-        return tracer.tracepoint(systemEvent.substring(0, c), systemEvent.substring(c + 1)).enabled();
+    /** The machine's tracer: it follows the machine through a reboot. */
+    private Tracer tracer() {
+        Tracer t = machine.tracer();
+        return t == null ? Tracer.none() : t;
     }
 
+    private boolean isEnabled(String systemEvent) {
+        int c = systemEvent.indexOf(':');
+        return tracer().tracepoint(systemEvent.substring(0, c), systemEvent.substring(c + 1)).enabled();
+    }
+
+    /** Each event once, however many patterns select it; a pattern that matches none is refused before anything changes. */
     private String enable(boolean on, String[] args) {
+        Tracer t = tracer();
+        Set<String> events = new LinkedHashSet<>();
         if (args.length == 1) {
-            int n = tracer.setEnabled("*:*", on);
-            return n + " events " + (on ? "enabled" : "disabled");
+            events.addAll(t.matching("*:*"));
         }
         for (int i = 1; i < args.length; i++) {
-            check(args[i]);
+            events.addAll(matching(t, args[i]));
         }
-        int n = 0;
-        for (int i = 1; i < args.length; i++) {
-            n += tracer.setEnabled(args[i], on);
+        for (String e : events) {
+            t.setEnabled(e, on);
         }
+        int n = events.size();
         return n + (n == 1 ? " event " : " events ") + (on ? "enabled" : "disabled");
     }
 
-    /** A pattern that matches no event is refused before anything changes. */
-    private void check(String pattern) {
+    private static List<String> matching(Tracer t, String pattern) {
         if (pattern.isBlank() || pattern.chars().filter(ch -> ch == ':').count() > 1
                 || !pattern.matches("[A-Za-z0-9_*:]+")) {
             throw new CommandError("bad event '" + pattern + "': accepted are system:event, system:*, *:* or an event name ("
                     + "mm:trace events lists them)");
         }
-        String sys = pattern.contains(":") ? pattern.substring(0, pattern.indexOf(':')) : "*";
-        String ev = pattern.contains(":") ? pattern.substring(pattern.indexOf(':') + 1) : pattern;
-        for (String e : tracer.events()) {
-            int c = e.indexOf(':');
-            if (glob(sys.isEmpty() ? "*" : sys, e.substring(0, c)) && glob(ev.isEmpty() ? "*" : ev, e.substring(c + 1))) {
-                return;
-            }
+        List<String> found = t.matching(pattern);
+        if (found.isEmpty()) {
+            throw new CommandError("no event matches '" + pattern + "': accepted are " + String.join(", ", t.events())
+                    + ", with * as a wildcard");
         }
-        throw new CommandError("no event matches '" + pattern + "': accepted are " + String.join(", ", tracer.events())
-                + ", with * as a wildcard");
-    }
-
-    private static boolean glob(String pattern, String s) {
-        return s.matches(("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q"));
+        return found;
     }
 
     private String save(String[] args) {
@@ -117,8 +115,8 @@ public class TraceCommand {
         if (Files.isDirectory(p)) {
             throw new CommandError("'" + args[1] + "' is a directory: mm:trace save FILE writes a file");
         }
-        List<TraceRecord> records = tracer.records();
-        String text = TraceFormatter.trace(records, tracer.entriesWritten(), machine.cpuCount());
+        List<TraceRecord> records = tracer().records();
+        String text = TraceFormatter.trace(records, tracer().entriesWritten(), machine.cpuCount());
         try {
             Files.writeString(p, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -128,7 +126,7 @@ public class TraceCommand {
     }
 
     private String text() {
-        return TraceFormatter.trace(tracer.records(), tracer.entriesWritten(), machine.cpuCount());
+        return TraceFormatter.trace(tracer().records(), tracer().entriesWritten(), machine.cpuCount());
     }
 
     private static void noMore(String[] args, int n) {

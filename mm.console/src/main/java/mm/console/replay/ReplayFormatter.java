@@ -50,7 +50,8 @@ public final class ReplayFormatter {
             row(sb, "incomplete", r.readError() + "; the lines before it are replayed");
         }
         ReplayReport.PageEvents p = r.pages();
-        row(sb, "pages", "allocated " + p.allocs() + ", failed " + p.failures() + ", freed " + p.frees() + ", frees of unknown pages "
+        row(sb, "pages", "allocated " + p.allocs() + ", failed " + p.failures()
+                + (p.kernelFailures() > 0 ? ", failed by the kernel " + p.kernelFailures() + " (not re-enacted)" : "") + ", freed " + p.frees() + ", frees of unknown pages "
                 + p.unknownFrees() + ", batched frees confirming a free " + p.batchedConfirmations()
                 + (p.orderMismatches() > 0 ? ", order mismatches " + p.orderMismatches() : "")
                 + (p.reallocated() > 0 ? ", pfns handed out again unfreed " + p.reallocated() : ""));
@@ -171,6 +172,9 @@ public final class ReplayFormatter {
         for (ParseStats.BadLine b : s.firstUnparsed()) {
             sb.append(sep).append("line ").append(b.lineNo()).append(" (").append(b.reason()).append(')');
             sep = ", ";
+        }
+        if (s.parserErrors() > 0) {
+            sb.append("; ").append(s.parserErrors()).append(" of them the parser's own errors (a bug: please report)");
         }
         return sb.toString();
     }

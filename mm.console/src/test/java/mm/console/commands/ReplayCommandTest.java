@@ -68,6 +68,18 @@ class ReplayCommandTest {
         assertTrue(t.contains("\nevents/s            "), t);
     }
 
+    /** An allocation the kernel failed (null page, pfn 0) is named apart from the simulator's failures; none, nothing said. */
+    @Test
+    void theKernelsFailuresAreNamed() throws IOException {
+        Path p = tmp.resolve("failed.txt");
+        String line = "            java-5239    [001] d..3.   199.128519: mm_page_alloc: ";
+        Files.writeString(p, line + KmemTrace.mmPageAllocArgs(-1, 2, 0, Gfp.GFP_KERNEL) + "\n"
+                + line + KmemTrace.mmPageAllocArgs(0x1000, 0, 0, Gfp.GFP_KERNEL) + "\n", StandardCharsets.ISO_8859_1);
+        String a = command().replay(false, p.toString());
+        assertTrue(a.contains("\npages               allocated 1, failed 0, failed by the kernel 1 (not re-enacted), freed 0,"), a);
+        assertFalse(command().replay(false, capture().toString()).contains("failed by the kernel"));
+    }
+
     /** The same report from the xz-compressed capture; garbled lines are counted by number and the replay carries on. */
     @Test
     void xzAndGarbledLines() throws IOException {

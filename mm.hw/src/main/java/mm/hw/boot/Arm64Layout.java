@@ -13,6 +13,9 @@ import mm.api.machine.MachineConfig;
  */
 final class Arm64Layout {
 
+    /** VmallocTotal with VA_BITS = 48 and 4 KiB pages. */
+    static final long VMALLOC_TOTAL_KB = 135288315904L;
+
     static final long GIB = 1L << 30;
     static final long MIB = 1L << 20;
     static final long RAM_BASE = GIB;
@@ -61,8 +64,6 @@ final class Arm64Layout {
         iomem.add(new IomemResource(highPcieEcam(end), highPcieEcam(end) + HIGH_PCIE_ECAM_SIZE - 1, "PCI ECAM"));
         long dmaEnd = Math.min(4 * GIB, end);
         long[] maxZonePfn = {dmaEnd >>> 12, dmaEnd >>> 12};
-        // VA_BITS = 48 with 4 KiB pages
-        long vmallocTotalKb = 135288315904L;
-        return new ArchLayout(RAM_BASE >>> 12, ram, reserved, iomem, maxZonePfn, vmallocTotalKb, false);
+        return new ArchLayout(RAM_BASE >>> 12, ram, reserved, iomem, maxZonePfn, VMALLOC_TOTAL_KB, false);
     }
 }

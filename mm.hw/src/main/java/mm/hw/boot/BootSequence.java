@@ -3,6 +3,7 @@ package mm.hw.boot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import mm.api.machine.ArchInfo;
 import mm.api.machine.Arch;
 import mm.api.machine.IomemResource;
@@ -67,34 +68,18 @@ public final class BootSequence {
         mb.setCurrentLimit(mb.endOfDram());
         mb.allowResize();
 
-        int[] cpuToNode = new int[cfg.cpus()];
-        for (int c = 0; c < cfg.cpus(); c++) {
-            cpuToNode[c] = (int) ((long) c * cfg.nodes() / cfg.cpus());
-        }
+        int[] cpuToNode = cpuToNode(cfg.cpus(), cfg.nodes());
         long[] nodeEnd = assignNodes(mb, cfg);
 
         long firstPfn = layout.firstPfn();
         long maxPfn = mb.endOfDram() >>> 12;
-        MemMap memMap = new MemMap(firstPfn, maxPfn);
-        for (MemblockRegion r : mb.memory()) {
-            for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
-                memMap.markSectionPresent(Math.max(firstPfn, s << (SECTION_SIZE_BITS - 12)));
-            }
-        }
+        MemMap memMap = markPresentSections(mb, new MemMap(firstPfn, maxPfn), firstPfn);
 
         long percpuBytes = 0;
         List<NodeImpl> nodes = new ArrayList<>();
         for (int nid = 0; nid < cfg.nodes(); nid++) {
-            List<Integer> cpus = new ArrayList<>();
-            for (int c = 0; c < cfg.cpus(); c++) {
-                if (cpuToNode[c] == nid) {
-                    cpus.add(c);
-                }
-            }
-            NodeImpl node = new NodeImpl(nid, cpus.stream().mapToInt(Integer::intValue).toArray());
-            for (ZoneImpl z : node.zoneImpls()) {
-                z.initCpus(cfg.cpus());
-            }
+            NodeImpl node = node(nid, cpuToNode);
+            int[] cpus = node.cpus();
             nodes.add(node);
             // sparse_init → sparse_buffer_init: the node's memmap in one allocation, on the node
             long sections = presentSections(mb, nid);
@@ -104,8 +89,8 @@ public final class BootSequence {
                 throw new IllegalStateException("boot: no memory for node " + nid + "'s memmap");
             }
             // pcpu_embed_first_chunk: one unit per CPU of the node
-            if (!cpus.isEmpty()) {
-                long size = cpus.size() * PCPU_UNIT_SIZE;
+            if (cpus.length > 0) {
+                long size = cpus.length * PCPU_UNIT_SIZE;
                 if (mb.memblockAllocTryNid(size, 4096, MAX_DMA_ADDRESS, MemblockAllocator.MEMBLOCK_ALLOC_ACCESSIBLE, nid) == 0) {
                     throw new IllegalStateException("boot: no memory for node " + nid + "'s per-CPU area");
                 }
@@ -121,6 +106,35 @@ public final class BootSequence {
         wm.initPerZoneWmarkMin();
         return new Booted(cfg, mb, memMap, List.copyOf(nodes), layout.iomem(), layout.archInfo(percpuBytes >> 10), wm,
                 cpuToNode);
+    }
+
+    /** CPUs spread over the nodes in order, as evenly as they go: CPU c on node c * nodes / cpus. */
+    static int[] cpuToNode(int cpus, int nodes) {
+        int[] cpuToNode = new int[cpus];
+        for (int c = 0; c < cpus; c++) {
+            cpuToNode[c] = (int) ((long) c * nodes / cpus);
+        }
+        return cpuToNode;
+    }
+
+    /** Node {@code nid} with its CPUs, its zones' per-CPU counters sized for every CPU of the machine. */
+    private static NodeImpl node(int nid, int[] cpuToNode) {
+        int[] cpus = IntStream.range(0, cpuToNode.length).filter(c -> cpuToNode[c] == nid).toArray();
+        NodeImpl node = new NodeImpl(nid, cpus);
+        for (ZoneImpl z : node.zoneImpls()) {
+            z.initCpus(cpuToNode.length);
+        }
+        return node;
+    }
+
+    /** Marks every memory section that holds RAM present in the memmap ({@code memory_present}). */
+    private static MemMap markPresentSections(MemblockAllocator mb, MemMap memMap, long firstPfn) {
+        for (MemblockRegion r : mb.memory()) {
+            for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
+                memMap.markSectionPresent(Math.max(firstPfn, s << (SECTION_SIZE_BITS - 12)));
+            }
+        }
+        return memMap;
     }
 
     /**
@@ -204,29 +218,14 @@ public final class BootSequence {
             mb.memblockSetNode(nodeStart[nid] << 12, (nodeEnd[nid] - nodeStart[nid]) << 12, false, nid);
         }
 
-        MemMap memMap = new MemMap(firstPfn, endPfn);
-        for (MemblockRegion r : mb.memory()) {
-            for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
-                memMap.markSectionPresent(Math.max(firstPfn, s << (SECTION_SIZE_BITS - 12)));
-            }
-        }
+        MemMap memMap = markPresentSections(mb, new MemMap(firstPfn, endPfn), firstPfn);
         int cpus = cfg.cpus();
-        int[] cpuToNode = new int[cpus];
-        for (int c = 0; c < cpus; c++) {
-            cpuToNode[c] = (int) ((long) c * nodeCount / cpus);
-        }
+        int[] cpuToNode = cpuToNode(cpus, nodeCount);
         List<NodeImpl> nodes = new ArrayList<>();
         for (int nid = 0; nid < nodeCount; nid++) {
-            List<Integer> nodeCpus = new ArrayList<>();
-            for (int c = 0; c < cpus; c++) {
-                if (cpuToNode[c] == nid) {
-                    nodeCpus.add(c);
-                }
-            }
-            NodeImpl node = new NodeImpl(nid, nodeCpus.stream().mapToInt(Integer::intValue).toArray());
+            NodeImpl node = node(nid, cpuToNode);
             long nodePresent = 0;
             for (ZoneImpl z : node.zoneImpls()) {
-                z.initCpus(cpus);
                 ZoneCapture c = cap.zone(nid, z.type());
                 if (c != null && c.present() > 0) {
                     long present = presentPages(mb, nid, c.startPfn(), c.startPfn() + c.spanned());
@@ -261,7 +260,7 @@ public final class BootSequence {
         }
         boolean x86 = cfg.arch() == Arch.X86_64;
         ArchLayout layout = new ArchLayout(firstPfn, ram.stream().map(r -> new long[] {r[0] << 12, r[1] << 12}).toList(),
-                List.of(), iomem, new long[] {0, 0}, x86 ? (32L << 30) - 1 : 135288315904L, x86);
+                List.of(), iomem, new long[] {0, 0}, x86 ? X86Layout.VMALLOC_TOTAL_KB : Arm64Layout.VMALLOC_TOTAL_KB, x86);
         return new Booted(cfg, mb, memMap, List.copyOf(nodes), iomem, layout.archInfo(cpus * PCPU_UNIT_SIZE >> 10), wm,
                 cpuToNode);
     }

@@ -16,6 +16,8 @@ final class X86Layout {
 
     static final long GIB = 1L << 30;
     static final long MIB = 1L << 20;
+    /** VmallocTotal: VMALLOC_SIZE_TB = 32 with 4-level paging; /proc/meminfo prints (VMALLOC_END - VMALLOC_START) >> 10. */
+    static final long VMALLOC_TOTAL_KB = (32L << 30) - 1;
     /** Where RAM below 4 GiB ends when there is more: the PCI hole starts here. */
     static final long LOWMEM_END = 3 * GIB;
     /** The start of the extended BIOS data area, the end of usable low RAM (e820). */
@@ -70,8 +72,6 @@ final class X86Layout {
             iomem.add(new IomemResource(4 * GIB, 4 * GIB + highBytes - 1, "System RAM"));
         }
         long[] maxZonePfn = {(16 * MIB) >>> 12, (4 * GIB) >>> 12};
-        // VMALLOC_SIZE_TB = 32 with 4-level paging; /proc/meminfo prints (VMALLOC_END - VMALLOC_START) >> 10
-        long vmallocTotalKb = (32L << 30) - 1;
-        return new ArchLayout(0, ram, reserved, iomem, maxZonePfn, vmallocTotalKb, true);
+        return new ArchLayout(0, ram, reserved, iomem, maxZonePfn, VMALLOC_TOTAL_KB, true);
     }
 }

@@ -2,6 +2,7 @@ package mm.hw.machine;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import mm.api.machine.Arch;
 import mm.api.machine.ArchInfo;
@@ -17,9 +18,6 @@ import mm.api.machine.SimClock;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.hw.zone.ZoneWatermarks;
-import mm.api.trace.TraceRecord;
-import mm.api.trace.TraceSink;
-import mm.api.trace.Tracepoint;
 import mm.api.trace.Tracer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -48,9 +46,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The CPU count is apart: the configuration's {@code cpus} if not 0, else the framework property
  * {@code mm.cpus}, else the capture's count (like a real machine) or the default's.
  */
-@Component(service = {Machine.class, WatermarkControl.class, Tracer.class}, configurationPid = MachineComponent.PID, immediate = true)
+@Component(service = {Machine.class, WatermarkControl.class}, configurationPid = MachineComponent.PID, immediate = true)
 @Designate(ocd = MachineComponent.Config.class)
-public class MachineComponent implements Machine, WatermarkControl, Tracer {
+public class MachineComponent implements Machine, WatermarkControl {
 
     /** The configuration PID. */
     public static final String PID = "mm.machine";
@@ -100,7 +98,7 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
     }
 
     /** The directory to boot like: the configuration's when it decides the shape, else the framework property's; or null. */
-    static String likeDir(Config config, java.util.function.Function<String, String> property) {
+    static String likeDir(Config config, Function<String, String> property) {
         return shapeConfigured(config) ? pick(config.like(), null) : pick(null, property.apply(PROP_LIKE));
     }
 
@@ -114,41 +112,6 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
     @Override
     public Tracer tracer() {
         return machine.tracer();
-    }
-
-    @Override
-    public Tracepoint tracepoint(String system, String event) {
-        return machine.tracer().tracepoint(system, event);
-    }
-
-    @Override
-    public List<String> events() {
-        return machine.tracer().events();
-    }
-
-    @Override
-    public int setEnabled(String pattern, boolean enabled) {
-        return machine.tracer().setEnabled(pattern, enabled);
-    }
-
-    @Override
-    public AutoCloseable addSink(TraceSink sink) {
-        return machine.tracer().addSink(sink);
-    }
-
-    @Override
-    public List<TraceRecord> records() {
-        return machine.tracer().records();
-    }
-
-    @Override
-    public long entriesWritten() {
-        return machine.tracer().entriesWritten();
-    }
-
-    @Override
-    public void clear() {
-        machine.tracer().clear();
     }
 
     @Override
@@ -181,8 +144,8 @@ public class MachineComponent implements Machine, WatermarkControl, Tracer {
      * {@linkplain #shapeConfigured says anything about the shape}, else the framework properties,
      * then the defaults; the CPU count falls back on its own.
      */
-    static MachineConfig configFrom(Config config, java.util.function.Function<String, String> property) {
-        java.util.function.Function<String, String> shapeProperty = shapeConfigured(config) ? k -> null : property;
+    static MachineConfig configFrom(Config config, Function<String, String> property) {
+        Function<String, String> shapeProperty = shapeConfigured(config) ? k -> null : property;
         MachineConfig c = MachineConfig.DEFAULT;
         String arch = pick(config.arch(), shapeProperty.apply("mm.arch"));
         if (arch != null) {

@@ -20,6 +20,7 @@ import mm.api.machine.Zone;
 import mm.api.machine.ZoneType;
 import mm.hw.boot.BootSequence;
 import mm.hw.memmap.MemMap;
+import mm.hw.trace.TracerImpl;
 import mm.hw.zone.NodeImpl;
 import mm.hw.zone.ZoneImpl;
 import mm.hw.zone.ZoneWatermarks;
@@ -34,7 +35,7 @@ public final class MachineImpl implements Machine {
     private final Zone[][] zoneTable;
     private final List<List<Zone>> zonelists;
     private final SimClockImpl clock = new SimClockImpl();
-    private final mm.hw.trace.TracerImpl tracer;
+    private final TracerImpl tracer;
     private final ThreadLocal<int[]> cpu = ThreadLocal.withInitial(() -> new int[1]);
     /** The last thread that asked for its CPU, and the answer: spares the thread-local lookup on hot paths. */
     private volatile CpuOfThread lastAsked = new CpuOfThread(null, null);
@@ -58,11 +59,11 @@ public final class MachineImpl implements Machine {
             lists.add(buildZonelist(nid));
         }
         this.zonelists = List.copyOf(lists);
-        this.tracer = new mm.hw.trace.TracerImpl(clock::nanos, this::currentCpu, booted.cpuToNode().length);
+        this.tracer = new TracerImpl(clock::nanos, this::currentCpu, booted.cpuToNode().length);
     }
 
     @Override
-    public mm.hw.trace.TracerImpl tracer() {
+    public TracerImpl tracer() {
         return tracer;
     }
 

@@ -1,6 +1,7 @@
 package mm.hw.trace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +20,7 @@ import mm.api.trace.Tracer;
  * holds {@code buffer_size_kb} (default {@value #DEFAULT_BUFFER_SIZE_KB}, the kernel's default
  * per CPU) times the CPU count, counting each record as {@value #ENTRY_BYTES} bytes (an event
  * header and a kmem event's fields). Records are stamped with the simulated clock and CPU and
- * the calling task, {@value #DEFAULT_COMM}-{@value #DEFAULT_PID} unless a thread says otherwise
- * ({@link #runAs}): the same commands give the same text.
+ * the task {@value #DEFAULT_COMM}-{@value #DEFAULT_PID}: the same commands give the same text.
  */
 public final class TracerImpl implements Tracer {
 
@@ -45,15 +45,11 @@ public final class TracerImpl implements Tracer {
     private final int cpus;
     private final Map<String, Point> points = new TreeMap<>();
     private final CopyOnWriteArrayList<TraceSink> sinks = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Task> task = new ThreadLocal<>();
     private TraceRecord[] ring;
     private int bufferSizeKb = DEFAULT_BUFFER_SIZE_KB;
     private int head;
     private int size;
     private long written;
-
-    private record Task(String comm, int pid) {
-    }
 
     /**
      * @param clock the simulated clock, nanoseconds
@@ -100,21 +96,6 @@ public final class TracerImpl implements Tracer {
         return ring.length;
     }
 
-    /** Runs work with the records it emits attributed to task {@code comm-pid}. */
-    public <T> T runAs(String comm, int pid, java.util.function.Supplier<T> work) {
-        Task saved = task.get();
-        task.set(new Task(comm.length() > 15 ? comm.substring(0, 15) : comm, pid));
-        try {
-            return work.get();
-        } finally {
-            if (saved == null) {
-                task.remove();
-            } else {
-                task.set(saved);
-            }
-        }
-    }
-
     @Override
     public synchronized Tracepoint tracepoint(String system, String event) {
         if (!isName(system) || !isName(event)) {
@@ -141,42 +122,43 @@ public final class TracerImpl implements Tracer {
         return List.copyOf(points.keySet());
     }
 
-    /**
-     * {@code set_event}: {@code system:event}, {@code system:*}, {@code *:event}, {@code *:*},
-     * {@code event} (any system), {@code *}; {@code *} also matches inside a name as a glob.
-     */
+    /** {@code set_event}: each event {@link #matching} the pattern. */
     @Override
     public synchronized int setEnabled(String pattern, boolean enabled) {
+        List<String> names = matching(pattern);
+        for (String name : names) {
+            points.get(name).enabled = enabled;
+        }
+        return names.size();
+    }
+
+    /**
+     * {@code set_event}'s patterns: {@code system:event}, {@code system:*}, {@code *:event},
+     * {@code *:*}, {@code event} (any system), {@code *}; {@code *} also matches inside a name as a glob.
+     */
+    @Override
+    public synchronized List<String> matching(String pattern) {
         String p = pattern == null ? "" : pattern.trim();
         if (p.isEmpty()) {
             throw new IllegalArgumentException("empty event pattern: accepted are system:event, system:*, *:*, or an event name");
         }
-        String sys;
-        String ev;
         int colon = p.indexOf(':');
-        if (colon >= 0) {
-            sys = p.substring(0, colon);
-            ev = p.substring(colon + 1);
-        } else {
-            sys = "*";
-            ev = p;
-        }
+        String sys = colon >= 0 ? p.substring(0, colon) : "*";
+        String ev = colon >= 0 ? p.substring(colon + 1) : p;
         if (sys.isEmpty()) {
             sys = "*";
         }
         if (ev.isEmpty()) {
             ev = "*";
         }
-        int n = 0;
-        for (Map.Entry<String, Point> e : points.entrySet()) {
-            String k = e.getKey();
+        List<String> out = new ArrayList<>();
+        for (String k : points.keySet()) {
             int c = k.indexOf(':');
             if (glob(sys, k.substring(0, c)) && glob(ev, k.substring(c + 1))) {
-                e.getValue().enabled = enabled;
-                n++;
+                out.add(k);
             }
         }
-        return n;
+        return out;
     }
 
     /** A glob with {@code *} only. */
@@ -210,16 +192,14 @@ public final class TracerImpl implements Tracer {
 
     @Override
     public synchronized void clear() {
-        java.util.Arrays.fill(ring, null);
+        Arrays.fill(ring, null);
         head = 0;
         size = 0;
         written = 0;
     }
 
     private void record(String event, String args) {
-        Task t = task.get();
-        TraceRecord r = new TraceRecord(clock.getAsLong(), cpu.getAsInt(), t == null ? DEFAULT_PID : t.pid,
-                t == null ? DEFAULT_COMM : t.comm, event, args);
+        TraceRecord r = new TraceRecord(clock.getAsLong(), cpu.getAsInt(), DEFAULT_PID, DEFAULT_COMM, event, args);
         synchronized (this) {
             ring[head] = r;
             head = head + 1 == ring.length ? 0 : head + 1;

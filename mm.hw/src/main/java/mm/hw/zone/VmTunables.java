@@ -1,5 +1,6 @@
 package mm.hw.zone;
 
+import mm.api.machine.WatermarkMath;
 import mm.api.machine.ZoneType;
 
 /**
@@ -8,15 +9,15 @@ import mm.api.machine.ZoneType;
  */
 public final class VmTunables {
     /** {@code min_free_kbytes}; set by {@code calculate_min_free_kbytes} at boot. */
-    int minFreeKbytes = 1024;
+    int minFreeKbytes = WatermarkMath.DEFAULT_MIN_FREE_KBYTES;
     /** {@code user_min_free_kbytes}: -1 until the sysctl is written. */
     int userMinFreeKbytes = -1;
     /** {@code watermark_scale_factor}: 10 = 0.1 % of a zone. */
-    int watermarkScaleFactor = 10;
+    int watermarkScaleFactor = WatermarkMath.DEFAULT_WATERMARK_SCALE_FACTOR;
     /** {@code watermark_boost_factor}: 15000 = 150 % of the high watermark. */
-    int watermarkBoostFactor = 15000;
+    int watermarkBoostFactor = WatermarkMath.DEFAULT_WATERMARK_BOOST_FACTOR;
     /** {@code sysctl_lowmem_reserve_ratio}, by zone index. */
-    final int[] lowmemReserveRatio = {256, 256, 32, 0, 0};
+    final int[] lowmemReserveRatio = WatermarkMath.defaultLowmemReserveRatio();
     /** {@code percpu_pagelist_high_fraction}: 0 = derive pcp high from the low watermark. */
     int percpuPagelistHighFraction;
 

@@ -1,6 +1,8 @@
 package mm.hw.zone;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import mm.api.machine.KernelMath;
+import mm.api.machine.Machine;
 import mm.api.machine.Watermark;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
@@ -124,11 +126,11 @@ public final class ZoneImpl implements Zone {
         if (factor == 0) {
             return false;
         }
-        int pageblock = mm.api.machine.Machine.PAGEBLOCK_NR_PAGES;
+        int pageblock = Machine.PAGEBLOCK_NR_PAGES;
         if ((long) pageblock * 4 > managedPages) {
             return false;
         }
-        long maxBoost = mm.api.machine.KernelMath.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
+        long maxBoost = KernelMath.multFrac(watermark[Watermark.HIGH.ordinal()], factor, 10000);
         if (maxBoost == 0) {
             return false;
         }
@@ -149,14 +151,18 @@ public final class ZoneImpl implements Zone {
 
     /** Sizes the per-CPU counters for the machine's CPUs ({@code setup_zone_pageset}). */
     public void initCpus(int cpus) {
-        long[][] c = new long[cpus][ZoneStat.COUNT];
-        cpuEvents = c;
+        cpuEvents = new long[cpus][ZoneStat.COUNT];
+    }
+
+    /** The items counted per CPU ({@code numa_stat_item}): NUMA_HIT and those after it. */
+    private static boolean perCpu(ZoneStat item) {
+        return item.ordinal() >= ZoneStat.NUMA_HIT.ordinal();
     }
 
     @Override
     public long state(ZoneStat item) {
         long sum = stats.get(item.ordinal());
-        if (item.ordinal() >= ZoneStat.NUMA_HIT.ordinal()) {
+        if (perCpu(item)) {
             for (long[] c : cpuEvents) {
                 sum += c[item.ordinal()];
             }
@@ -166,6 +172,10 @@ public final class ZoneImpl implements Zone {
 
     @Override
     public void countEvent(int cpu, ZoneStat item, long delta) {
+        if (!perCpu(item)) {
+            throw new IllegalArgumentException("countEvent(" + item + "): accepted are the NUMA events (NUMA_HIT and after); "
+                    + "modState counts the others");
+        }
         cpuEvents[cpu][item.ordinal()] += delta;
     }
 

@@ -1,8 +1,8 @@
 package mm.hw.zone;
 
-import mm.api.machine.KernelMath;
 import java.util.List;
 import mm.api.machine.Watermark;
+import mm.api.machine.WatermarkMath;
 import mm.api.machine.ZoneType;
 
 /**
@@ -87,9 +87,9 @@ public final class ZoneWatermarks {
      */
     void calculateMinFreeKbytes() {
         long lowmemKbytes = nrFreeBufferPages() * (4096 >> 10);
-        int newMin = (int) KernelMath.intSqrt(lowmemKbytes * 16);
+        long newMin = WatermarkMath.minFreeKbytesFor(lowmemKbytes);
         if (newMin > tunables.userMinFreeKbytes) {
-            tunables.minFreeKbytes = (int) Math.max(128, Math.min(newMin, 262144));
+            tunables.minFreeKbytes = WatermarkMath.clampMinFreeKbytes(newMin);
         }
     }
 
@@ -120,7 +120,7 @@ public final class ZoneWatermarks {
                 } else {
                     z.setRawWatermark(Watermark.MIN, tmp);
                 }
-                tmp = Math.max(tmp >> 2, KernelMath.multFrac(managed, tunables.watermarkScaleFactor, 10000));
+                tmp = WatermarkMath.watermarkGap(tmp, managed, tunables.watermarkScaleFactor);
                 z.setWatermarkBoost(0);
                 z.setRawWatermark(Watermark.LOW, z.rawWatermark(Watermark.MIN) + tmp);
                 z.setRawWatermark(Watermark.HIGH, z.rawWatermark(Watermark.LOW) + tmp);
@@ -169,9 +169,7 @@ public final class ZoneWatermarks {
                 for (int j = z.type().ordinal(); j < ZoneType.MAX_NR_ZONES; j++) {
                     max = Math.max(max, z.lowmemReserve(j));
                 }
-                max += z.watermark(Watermark.HIGH);
-                max = Math.min(max, z.managedPages());
-                reserve += max;
+                reserve += WatermarkMath.zoneTotalreserve(max, z.watermark(Watermark.HIGH), z.managedPages());
             }
         }
         totalreservePages = reserve;
