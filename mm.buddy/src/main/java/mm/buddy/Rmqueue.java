@@ -246,7 +246,7 @@ final class Rmqueue {
     /** trace_mm_page_alloc_zone_locked: percpu_refill for the orders and types the per-CPU lists take. */
     private void zoneLocked(long page, int order, int migratetype) {
         trace.mmPageAllocZoneLocked.emit(KmemTrace.mmPageAllocZoneLockedArgs(page, order, migratetype,
-                PerCpuPages.allowedOrder(order) && migratetype < MigrateType.MIGRATE_PCPTYPES));
+                FrameAllocator.pcpAllowedOrder(order) && migratetype < MigrateType.MIGRATE_PCPTYPES));
     }
 
     /** trace_mm_page_alloc_extfrag: change_ownership when the block's pageblock now has the requested type. */

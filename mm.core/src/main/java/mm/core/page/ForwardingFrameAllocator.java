@@ -96,9 +96,4 @@ public class ForwardingFrameAllocator implements FrameAllocator {
     public void drainAllPages() {
         delegate.drainAllPages();
     }
-
-    @Override
-    public CompactResult compactZone(Zone zone, int order) {
-        return delegate.compactZone(zone, order);
-    }
 }
