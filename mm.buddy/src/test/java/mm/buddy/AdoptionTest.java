@@ -4,6 +4,7 @@ import static mm.buddy.Fixtures.BUDDY_LISTS_ONLY;
 import static mm.buddy.Fixtures.ISOLATE;
 import static mm.buddy.Fixtures.boot;
 import static mm.tck.FreeFigures.buddyinfo;
+import static mm.tck.FreeFigures.pagetypeinfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +16,12 @@ import java.util.Random;
 import mm.api.frame.FrameAllocator;
 import mm.api.frame.Gfp;
 import mm.api.machine.MachineConfig;
-import mm.api.machine.MigrateType;
 import mm.api.machine.Zone;
 import mm.api.machine.ZoneStat;
 import mm.hw.machine.MachineImpl;
+import mm.tck.FreeFigures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import mm.tck.FreeFigures;
 
 /**
  * Adoption: a second allocator built on the same machine rebuilds the free lists from the frame
@@ -31,20 +31,6 @@ class AdoptionTest {
 
     private static final int[] GFPS = {Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE,
         Gfp.GFP_DMA32, Gfp.GFP_DMA, Gfp.GFP_ATOMIC, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_COMP};
-
-    /** nr_free per zone, order and migratetype. */
-    private static long[][][] pagetypeinfo(FrameAllocator a, MachineImpl m) {
-        List<Zone> zones = m.zones();
-        long[][][] out = new long[zones.size()][FrameAllocator.NR_PAGE_ORDERS][MigrateType.MIGRATE_TYPES];
-        for (int i = 0; i < zones.size(); i++) {
-            for (int o = 0; o < FrameAllocator.NR_PAGE_ORDERS; o++) {
-                for (int mt = 0; mt < MigrateType.MIGRATE_TYPES; mt++) {
-                    out[i][o][mt] = a.nrFree(zones.get(i), o, mt);
-                }
-            }
-        }
-        return out;
-    }
 
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13})

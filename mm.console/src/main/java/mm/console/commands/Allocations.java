@@ -28,6 +28,18 @@ public final class Allocations {
         return blocks;
     }
 
+    /**
+     * One block of the list, to free it on its own: {@code q = ($b get 5)}, then {@code mm:free $q}.
+     *
+     * @throws CommandError for an index out of range
+     */
+    public Allocation get(int index) {
+        if (index < 0 || index >= blocks.size()) {
+            throw new CommandError("block " + index + " does not exist: accepted are 0 to " + (blocks.size() - 1));
+        }
+        return blocks.get(index);
+    }
+
     /** How many are still held. */
     public synchronized int held() {
         return blocks.size() - freed.cardinality();

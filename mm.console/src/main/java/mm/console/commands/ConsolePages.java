@@ -98,7 +98,7 @@ public final class ConsolePages implements MovableOps {
             }
         }
         if (b.freed) {
-            throw new CommandError(String.format("pfn 0x%x was freed already%s: nothing changed", named,
+            throw new CommandError(String.format("pfn 0x%x is not allocated: it was freed already%s; nothing changed", named,
                     b.pfn == named ? "" : String.format(" (at 0x%x, where compaction had moved it)", b.pfn)));
         }
         return b.pfn;

@@ -54,7 +54,7 @@ class ConsolePagesTest {
         assertNull(pages.blockAt(0x100001), "the old pfn no longer names anything: the allocator judges it");
         assertSame(q, pages.blockAt(0x13be3e));
         CommandError e = assertThrows(CommandError.class, () -> pages.settle(b, 0x100001));
-        assertEquals("pfn 0x100001 was freed already (at 0x13be3e, where compaction had moved it): nothing changed", e.getMessage());
+        assertEquals("pfn 0x100001 is not allocated: it was freed already (at 0x13be3e, where compaction had moved it); nothing changed", e.getMessage());
     }
 
     @Test
