@@ -46,6 +46,8 @@ final class Platform implements AutoCloseable {
     private final Path storage;
     private final List<Bundle> bundles = new ArrayList<>();
     private Bundle shell;
+    /** Whether the shell runs a session of its own (else it only sources its profile and ends). */
+    private boolean interactive;
     private Path load;
 
     private Platform(Framework framework, Path storage) {
@@ -103,6 +105,7 @@ final class Platform implements AutoCloseable {
         Framework fw = factory.newFramework(props);
         fw.start();
         Platform p = new Platform(fw, storage);
+        p.interactive = interactive;
         p.load = load;
         p.installAll(bundleDir);
         return p;
@@ -275,11 +278,35 @@ final class Platform implements AutoCloseable {
      * then the runtime stops with none to close.
      */
     private void stopGogo() {
+        if (!interactive) {
+            awaitShellProfile();
+        }
         stopQuietly(shell);
         closeGogoSessions();
         for (Bundle b : bundles) {
             if (GOGO_RUNTIME.equals(b.getSymbolicName())) {
                 stopQuietly(b);
+            }
+        }
+    }
+
+    /** The name of the thread Gogo's JLine shell runs in (its Activator's {@code new Thread(..., "Gogo shell")}). */
+    static final String SHELL_THREAD = "Gogo shell";
+
+    /**
+     * Without an interactive session, the shell's thread only sources the profile and ends; a run
+     * as short as one command could stop the shell while the profile runs, whose commands then
+     * vanish under it ("Command not found: try"). So it is waited for, 5 s at most.
+     */
+    private static void awaitShellProfile() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (SHELL_THREAD.equals(t.getName())) {
+                try {
+                    t.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
