@@ -72,7 +72,6 @@ final class Platform implements AutoCloseable {
         if (state != null) {
             Path config = Files.createDirectories(state.resolve("config"));
             props.put("felix.cm.dir", config.toAbsolutePath().toString());
-            forgetRebootedShape(config);
         }
         if (load != null) {
             Files.createDirectories(load);
@@ -130,16 +129,6 @@ final class Platform implements AutoCloseable {
                 b.start();
             }
         }
-    }
-
-    /**
-     * The machine's configuration {@code mm.machine} as {@code mm:boot} left it in the last run
-     * (Felix ConfigAdmin's file {@code mm/machine.config}) is forgotten: a run boots the machine its
-     * options say, and a reboot's shape lasts until the platform stops. The other configurations
-     * (the switchboard's choice of implementations) are kept.
-     */
-    static void forgetRebootedShape(Path configDir) throws IOException {
-        Files.deleteIfExists(configDir.resolve("mm").resolve("machine.config"));
     }
 
     /**

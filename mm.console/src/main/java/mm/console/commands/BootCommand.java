@@ -82,7 +82,10 @@ public class BootCommand {
         try {
             config = cm.getConfiguration(MACHINE_PID, "?");
             previous = config.getProperties();
-            config.update(new Hashtable<>(request.properties(asMap(previous))));
+            Hashtable<String, Object> next = new Hashtable<>(request.properties(asMap(previous)));
+            // the shape lasts for this run of the framework: the next ./mm boots what its options say
+            next.put("run", ctx.getProperty(Constants.FRAMEWORK_UUID));
+            config.update(next);
         } catch (IOException | RuntimeException e) {
             throw new CommandError("the machine's configuration " + MACHINE_PID + " could not be written: " + e.getMessage());
         }

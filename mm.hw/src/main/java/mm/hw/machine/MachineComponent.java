@@ -1,5 +1,6 @@
 package mm.hw.machine;
 
+import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -20,6 +21,7 @@ import mm.api.machine.ZoneType;
 import mm.hw.zone.ZoneWatermarks;
 import mm.api.trace.Tracer;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -73,12 +75,60 @@ public class MachineComponent implements Machine, WatermarkControl {
         @AttributeDefinition(description = "A directory holding a copy of a real machine's /proc/zoneinfo (and, if present, "
                 + "meminfo and /proc/sys/vm values) to boot a machine like it; wins over arch, mem and nodes")
         String like() default "";
+
+        @AttributeDefinition(description = "The framework run (org.osgi.framework.uuid) that wrote this shape (mm:boot); "
+                + "a shape another run wrote is ignored, so that a reboot's shape lasts for its run. Empty: every run")
+        String run() default "";
+    }
+
+    /** No configuration: the framework properties and the defaults decide the shape. */
+    private record Unconfigured() implements Config {
+        @Override
+        public String arch() {
+            return "";
+        }
+
+        @Override
+        public String mem() {
+            return "";
+        }
+
+        @Override
+        public int cpus() {
+            return 0;
+        }
+
+        @Override
+        public int nodes() {
+            return 0;
+        }
+
+        @Override
+        public String like() {
+            return "";
+        }
+
+        @Override
+        public String run() {
+            return "";
+        }
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return Config.class;
+        }
+    }
+
+    /** The configuration, unless another run of the framework wrote it ({@code mm:boot} then; its shape lasted for that run). */
+    static Config ofThisRun(Config config, String frameworkUuid) {
+        return isBlank(config.run()) || config.run().equals(frameworkUuid) ? config : new Unconfigured();
     }
 
     private MachineImpl machine;
 
     @Activate
-    void activate(Config config, BundleContext context) {
+    void activate(Config configured, BundleContext context) {
+        Config config = ofThisRun(configured, context.getProperty(Constants.FRAMEWORK_UUID));
         String like = likeDir(config, context::getProperty);
         if (like != null) {
             String cpus = pick(config.cpus() == 0 ? "" : Integer.toString(config.cpus()), context.getProperty("mm.cpus"));

@@ -41,6 +41,49 @@ class MachineComponentTest {
         public Class<? extends Annotation> annotationType() {
             return MachineComponent.Config.class;
         }
+
+        @Override
+        public String run() {
+            return "";
+        }
+    }
+
+    /** The same shape, written by a run of the framework. */
+    record RunCfg(String mem, String run) implements MachineComponent.Config {
+        @Override
+        public String arch() {
+            return "";
+        }
+
+        @Override
+        public int cpus() {
+            return 0;
+        }
+
+        @Override
+        public int nodes() {
+            return 0;
+        }
+
+        @Override
+        public String like() {
+            return "";
+        }
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return MachineComponent.Config.class;
+        }
+    }
+
+    @Test
+    void aShapeAnotherRunWroteIsIgnored() {
+        MachineComponent.Config mine = new RunCfg("1G", "run-a");
+        assertSame(mine, MachineComponent.ofThisRun(mine, "run-a"));
+        assertEquals(1L << 30, MachineComponent.configFrom(MachineComponent.ofThisRun(mine, "run-a"), NO_PROPS).memBytes());
+        assertEquals(MachineConfig.DEFAULT, MachineComponent.configFrom(MachineComponent.ofThisRun(mine, "run-b"), NO_PROPS),
+                "another run's reboot shape gives way to the run's own options (here none: the default)");
+        assertSame(Cfg.EMPTY, MachineComponent.ofThisRun(Cfg.EMPTY, "run-b"), "a configuration without a run holds in every run");
     }
 
     private static Function<String, String> props(String... kv) {
