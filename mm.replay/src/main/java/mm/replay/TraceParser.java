@@ -108,10 +108,19 @@ public final class TraceParser {
         if (cpu < 0) {
             return bad(no, "no [CPU] column");
         }
-        // TASK-PID before it
+        // TASK-PID before it, and with options/record-tgid a "(TGID)" column between them
         int te = lb - 1;
         while (te > i && line.charAt(te - 1) == ' ') {
             te--;
+        }
+        if (te > i && line.charAt(te - 1) == ')') {
+            int open = line.lastIndexOf('(', te - 1);
+            if (open > i) {
+                te = open;
+                while (te > i && line.charAt(te - 1) == ' ') {
+                    te--;
+                }
+            }
         }
         int dash = line.lastIndexOf('-', te - 1);
         if (dash <= i || dash >= te - 1) {

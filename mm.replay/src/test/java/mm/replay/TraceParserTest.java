@@ -74,6 +74,23 @@ class TraceParserTest {
     }
 
     /** trace-cmd report's shapes: no latency columns, 9 decimals, its header; a task name with spaces. */
+    /** With options/record-tgid the kernel prints the thread group between TASK-PID and [CPU]: the same event. */
+    @Test
+    void aTgidColumnIsSkipped() {
+        TraceParser p = new TraceParser();
+        TraceEvent e = p.parse("            java-5239    (   5230) [001] d..3.   199.128519: mm_page_alloc: page=00000000910d5302 "
+                + "pfn=0x1248a0 order=2 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP");
+        assertNotNull(e);
+        assertEquals("java", e.task());
+        assertEquals(5239, e.pid());
+        assertEquals(1, e.cpu());
+        assertEquals(EventType.MM_PAGE_ALLOC, e.type());
+        TraceEvent unknown = p.parse("          <idle>-0       (-------) [000] d..2.     0.000001: mm_page_free: page=0000000000000000 "
+                + "pfn=0x100 order=0");
+        assertNotNull(unknown);
+        assertEquals(0, unknown.pid());
+    }
+
     @Test
     void traceCmdReportShapes() {
         TraceParser p = new TraceParser();
