@@ -30,44 +30,15 @@ import org.osgi.framework.BundleContext;
 class MachineComponentTest {
 
     /** An instance of the component's configuration annotation, as DS would make one. */
-    record Cfg(String arch, String mem, int cpus, int nodes, String like) implements MachineComponent.Config {
+    record Cfg(String arch, String mem, int cpus, int nodes, String like, String run) implements MachineComponent.Config {
         static final Cfg EMPTY = new Cfg("", "", 0, 0);
 
         Cfg(String arch, String mem, int cpus, int nodes) {
-            this(arch, mem, cpus, nodes, "");
+            this(arch, mem, cpus, nodes, "", "");
         }
 
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return MachineComponent.Config.class;
-        }
-
-        @Override
-        public String run() {
-            return "";
-        }
-    }
-
-    /** The same shape, written by a run of the framework. */
-    record RunCfg(String mem, String run) implements MachineComponent.Config {
-        @Override
-        public String arch() {
-            return "";
-        }
-
-        @Override
-        public int cpus() {
-            return 0;
-        }
-
-        @Override
-        public int nodes() {
-            return 0;
-        }
-
-        @Override
-        public String like() {
-            return "";
+        Cfg(String arch, String mem, int cpus, int nodes, String like) {
+            this(arch, mem, cpus, nodes, like, "");
         }
 
         @Override
@@ -78,7 +49,7 @@ class MachineComponentTest {
 
     @Test
     void aShapeAnotherRunWroteIsIgnored() {
-        MachineComponent.Config mine = new RunCfg("1G", "run-a");
+        MachineComponent.Config mine = new Cfg("", "1G", 0, 0, "", "run-a");
         assertSame(mine, MachineComponent.ofThisRun(mine, "run-a"));
         assertEquals(1L << 30, MachineComponent.configFrom(MachineComponent.ofThisRun(mine, "run-a"), NO_PROPS).memBytes());
         assertEquals(MachineConfig.DEFAULT, MachineComponent.configFrom(MachineComponent.ofThisRun(mine, "run-b"), NO_PROPS),
